@@ -1,0 +1,88 @@
+using System.Text;
+
+namespace VenousRegistry.Model;
+
+/// <summary>
+/// Converts between the dataset's enumerations and their registry codes (the camelCase strings on the wire).
+/// </summary>
+public static class RegistryCode
+{
+    /// <summary>Returns the registry code of <paramref name="value"/>, for example <c>"inferiorVenaCava"</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is not a defined member.</exception>
+    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var entry in CodeTable<TEnum>.Entries)
+        {
+            if (EqualityComparer<TEnum>.Default.Equals(entry.Value, value))
+            {
+                return entry.Code;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(value), value, $"Not a defined {typeof(TEnum).Name}.");
+    }
+
+    /// <summary>Parses a registry code exactly (case-sensitive, no numbers).</summary>
+    public static bool TryParse<TEnum>(string? code, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (var entry in CodeTable<TEnum>.Entries)
+        {
+            if (string.Equals(entry.Code, code, StringComparison.Ordinal))
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>All registry codes of <typeparamref name="TEnum"/>, in declaration order.</summary>
+    public static IReadOnlyList<string> All<TEnum>() where TEnum : struct, Enum => CodeTable<TEnum>.Codes;
+
+    internal static string ToCode(string memberName) => char.ToLowerInvariant(memberName[0]) + memberName.Substring(1);
+}
+
+/// <summary>The immutable code table of one enumeration, built once per type.</summary>
+internal static class CodeTable<TEnum> where TEnum : struct, Enum
+{
+    internal static readonly (TEnum Value, string Code, byte[] Utf8)[] Entries = Build();
+
+    internal static readonly IReadOnlyList<string> Codes = Array.AsReadOnly(Entries.Select(e => e.Code).ToArray());
+
+    private static (TEnum, string, byte[])[] Build() =>
+        ((TEnum[])Enum.GetValues(typeof(TEnum)))
+            .Select(v =>
+            {
+                var code = RegistryCode.ToCode(v.ToString());
+                return (v, code, Encoding.UTF8.GetBytes(code));
+            })
+            .ToArray();
+}
+
+/// <summary>
+/// Reads and writes an enumeration as its registry code. Stricter than <see cref="JsonStringEnumConverter"/>:
+/// no integers, no case folding, no comma-separated flags, so that it accepts exactly what the schema's enum accepts.
+/// </summary>
+internal sealed class RegistryCodeConverter<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
+{
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            foreach (var entry in CodeTable<TEnum>.Entries)
+            {
+                if (reader.ValueTextEquals(entry.Utf8))
+                {
+                    return entry.Value;
+                }
+            }
+        }
+
+        throw new JsonException($"Expected one of the {typeof(TEnum).Name} codes: {string.Join(", ", CodeTable<TEnum>.Codes)}.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(RegistryCode.Of(value));
+}
