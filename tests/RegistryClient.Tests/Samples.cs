@@ -1,8 +1,9 @@
-using System.Runtime.CompilerServices;
-
 namespace RegistryClient.Tests;
 
-/// <summary>Locates the repository's samples/ and schemas/ folders from the test's source location.</summary>
+/// <summary>
+/// Locates the repository's samples/ and schemas/ folders by walking up from the test assembly's folder
+/// (not from the source path: CI builds are deterministic and map source paths to <c>/_/</c>).
+/// </summary>
 internal static class Samples
 {
     public static string RepositoryRoot { get; } = FindRoot();
@@ -24,9 +25,9 @@ internal static class Samples
 
     public static TheoryData<string> InvalidFileNames() => new(InvalidFiles.Select(Path.GetFileName)!);
 
-    private static string FindRoot([CallerFilePath] string thisFile = "")
+    private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(thisFile)!); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "RegistryClient.sln")))
             {
@@ -34,6 +35,6 @@ internal static class Samples
             }
         }
 
-        throw new InvalidOperationException("RegistryClient.sln not found above " + thisFile);
+        throw new InvalidOperationException("RegistryClient.sln not found above " + AppContext.BaseDirectory);
     }
 }
