@@ -1,0 +1,39 @@
+namespace VenousRegistry.Model;
+
+/// <summary>The NHS number's modulus 11 check.</summary>
+public static class NhsNumber
+{
+    /// <summary>
+    /// Whether <paramref name="value"/> is ten digits whose last is the modulus 11 check digit of the first nine
+    /// (weights 10 to 2; a check of 11 is 0; a check of 10 is never valid).
+    /// </summary>
+    public static bool IsValid(string? value)
+    {
+        if (value is null || value.Length != 10)
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            if (value[i] is < '0' or > '9')
+            {
+                return false;
+            }
+
+            if (i < 9)
+            {
+                sum += (value[i] - '0') * (10 - i);
+            }
+        }
+
+        var check = 11 - (sum % 11);
+        if (check == 11)
+        {
+            check = 0;
+        }
+
+        return check != 10 && check == value[9] - '0';
+    }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using VenousRegistry.Model;
+
+namespace VenousRegistry.Validation.Rules;
+
+/// <summary>VR007: the procedure is within 14 days of diagnosis, when outcomes are likely better.</summary>
+public sealed class ProcedureWithinFourteenDaysRule() : SubmissionRule("VR007", ValidationSeverity.Warning,
+    "procedureDate more than 14 days after diagnosisDate", "NICE HTG516 3.9")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        var days = (submission.Procedure.ProcedureDate - submission.Presentation.DiagnosisDate).TotalDays;
+        if (days > 14)
+        {
+            context.Report("/procedure/procedureDate",
+                $"The procedure was {days.ToString(CultureInfo.InvariantCulture)} days after diagnosis; NICE notes better outcomes within 14 days.");
+        }
+    }
+}
+
+/// <summary>VR008: the episode's dates are in order and none is in the future.</summary>
+public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity.Error,
+    "dates out of order (symptom onset, diagnosis, procedure, discharge, follow-ups) or in the future", "data integrity")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        var chain = new List<(string Pointer, string Name, DateTime Date)>
+        {
+            ("/presentation/symptomOnsetDate", "symptom onset", submission.Presentation.SymptomOnsetDate),
+            ("/presentation/diagnosisDate", "diagnosis", submission.Presentation.DiagnosisDate),
+            ("/procedure/procedureDate", "the procedure", submission.Procedure.ProcedureDate),
+        };
+        if (submission.Outcome is { } outcome)
+        {
+            chain.Add(("/outcome/dischargeDate", "discharge", outcome.DischargeDate));
+        }
+
+        for (var i = 1; i < chain.Count; i++)
+        {
+            if (chain[i].Date < chain[i - 1].Date)
+            {
+                context.Report(chain[i].Pointer, $"This date is before {chain[i - 1].Name}.");
+            }
+        }
+
+        var last = chain[chain.Count - 1];
+        var followUps = submission.FollowUps ?? [];
+        for (var i = 0; i < followUps.Count; i++)
+        {
+            if (followUps[i].AssessmentDate < last.Date)
+            {
+                context.Report($"/followUps/{i}/assessmentDate", $"This follow-up is dated before {last.Name}.");
+            }
+        }
+
+        foreach (var (pointer, date) in AllDates(submission))
+        {
+            if (date > context.Today)
+            {
+                context.Report(pointer, "This date is in the future.");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Pointer, DateTime Date)> AllDates(Submission s)
+    {
+        yield return ("/presentation/symptomOnsetDate", s.Presentation.SymptomOnsetDate);
+        yield return ("/presentation/diagnosisDate", s.Presentation.DiagnosisDate);
+        yield return ("/procedure/procedureDate", s.Procedure.ProcedureDate);
+        if (s.Procedure.IvcFilter.RetrievedDate is { } retrieved)
+        {
+            yield return ("/procedure/ivcFilter/retrievedDate", retrieved);
+        }
+
+        if (s.Outcome is { } outcome)
+        {
+            yield return ("/outcome/dischargeDate", outcome.DischargeDate);
+            for (var i = 0; i < outcome.Complications.Count; i++)
+            {
+                yield return ($"/outcome/complications/{i}/onsetDate", outcome.Complications[i].OnsetDate);
+            }
+        }
+
+        var followUps = s.FollowUps ?? [];
+        for (var i = 0; i < followUps.Count; i++)
+        {
+            yield return ($"/followUps/{i}/assessmentDate", followUps[i].AssessmentDate);
+        }
+    }
+}
+
+/// <summary>VR016: each follow-up falls in its timepoint's window after the procedure.</summary>
+public sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSeverity.Warning,
+    "a follow-up assessmentDate far from its timepoint (days30: 14-60 days; months6: 4-9 months; months12: 10-15 months; months24: 21-30 months)",
+    "follow-up quality")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        var procedure = submission.Procedure.ProcedureDate;
+        var followUps = submission.FollowUps ?? [];
+        for (var i = 0; i < followUps.Count; i++)
+        {
+            var (from, to, window) = followUps[i].Timepoint switch
+            {
+                FollowUpTimepoint.Days30 => (procedure.AddDays(14), procedure.AddDays(60), "14-60 days"),
+                FollowUpTimepoint.Months6 => (procedure.AddMonths(4), procedure.AddMonths(9), "4-9 months"),
+                FollowUpTimepoint.Months12 => (procedure.AddMonths(10), procedure.AddMonths(15), "10-15 months"),
+                _ => (procedure.AddMonths(21), procedure.AddMonths(30), "21-30 months"),
+            };
+
+            var date = followUps[i].AssessmentDate;
+            if (date < from || date > to)
+            {
+                context.Report($"/followUps/{i}/assessmentDate",
+                    $"A {RegistryCode.Of(followUps[i].Timepoint)} follow-up is expected {window} after the procedure.");
+            }
+        }
+    }
+}
+
+/// <summary>VR017: no complication before the procedure, and no follow-up after a death.</summary>
+public sealed class ComplicationDateRule() : SubmissionRule("VR017", ValidationSeverity.Error,
+    "a complication onsetDate before procedureDate, or type death with a follow-up after it", "data integrity")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        var complications = submission.Outcome?.Complications ?? [];
+        var followUps = submission.FollowUps ?? [];
+        for (var i = 0; i < complications.Count; i++)
+        {
+            var complication = complications[i];
+            if (complication.OnsetDate < submission.Procedure.ProcedureDate)
+            {
+                context.Report($"/outcome/complications/{i}/onsetDate", "A procedural complication cannot begin before the procedure.");
+            }
+
+            if (complication.Type != ComplicationType.Death)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < followUps.Count; j++)
+            {
+                if (followUps[j].AssessmentDate > complication.OnsetDate)
+                {
+                    context.Report($"/followUps/{j}", "This follow-up is dated after the patient's recorded death.");
+                }
+            }
+        }
+    }
+}

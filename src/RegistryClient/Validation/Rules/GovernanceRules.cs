@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using VenousRegistry.Model;
+
+namespace VenousRegistry.Validation.Rules;
+
+/// <summary>
+/// VR004: distal DVT (femoropopliteal or calf) is treated only in research. The class is the one the clot segments
+/// give, not the stated one: a submission that misstates an iliofemoral DVT as distal gets VR003, not a spurious VR004,
+/// and one that misstates a distal DVT as iliofemoral still needs its research study.
+/// </summary>
+public sealed class DistalDvtResearchOnlyRule() : SubmissionRule("VR004", ValidationSeverity.Error,
+    "dvtClass is femoropopliteal or calf and no researchStudy", "NICE HTG516 1.1")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        if (DvtClassification.IsDistal(ClinicalClass(submission.Presentation)) && submission.Governance.ResearchStudy is null)
+        {
+            context.Report("/governance/researchStudy",
+                "PMT for distal DVT (not reaching the common femoral vein) is for research only: name the research study.");
+        }
+    }
+
+    /// <summary>The class the governance rules apply: derived from the segments when there are any (VR003 reports a
+    /// disagreement), otherwise the stated one (the schema reports the empty segment list).</summary>
+    internal static DvtClass ClinicalClass(Presentation presentation) =>
+        presentation.ClotSegments.Count > 0 ? DvtClassification.Derive(presentation.ClotSegments) : presentation.DvtClass;
+}
+
+/// <summary>VR005: the clinical governance lead is informed of PMT for iliofemoral DVT (the class the clot segments give).</summary>
+public sealed class IliofemoralGovernanceLeadRule() : SubmissionRule("VR005", ValidationSeverity.Error,
+    "dvtClass is iliofemoral and governanceLeadInformed is false", "NICE HTG516 1.2")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        if (DistalDvtResearchOnlyRule.ClinicalClass(submission.Presentation) == DvtClass.Iliofemoral && !submission.Governance.GovernanceLeadInformed)
+        {
+            context.Report("/governance/governanceLeadInformed",
+                "PMT for iliofemoral DVT needs the trust's clinical governance lead informed.");
+        }
+    }
+}
+
+/// <summary>VR006: written information was given and consent recorded.</summary>
+public sealed class InformationAndConsentRule() : SubmissionRule("VR006", ValidationSeverity.Error,
+    "writtenInformationProvided or consentRecorded is false", "NICE HTG516 1.2")
+{
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        if (!submission.Governance.WrittenInformationProvided)
+        {
+            context.Report("/governance/writtenInformationProvided", "The patient must be given clear written information about the procedure.");
+        }
+
+        if (!submission.Governance.ConsentRecorded)
+        {
+            context.Report("/governance/consentRecorded", "Consent must be recorded.");
+        }
+    }
+}
+
+/// <summary>VR009: a multidisciplinary team with vascular surgery, interventional radiology and haematology assessed the patient.</summary>
+public sealed class MultidisciplinaryTeamRule() : SubmissionRule("VR009", ValidationSeverity.Warning,
+    "mdtAssessed false, or mdtSpecialties misses vascularSurgery, interventionalRadiology or haematology", "NICE HTG516 3.8")
+{
+    private static readonly MdtSpecialty[] Expected = [MdtSpecialty.VascularSurgery, MdtSpecialty.InterventionalRadiology, MdtSpecialty.Haematology];
+
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        var governance = submission.Governance;
+        if (!governance.MdtAssessed)
+        {
+            context.Report("/governance/mdtAssessed", "NICE advises assessment by a multidisciplinary team before PMT.");
+            return;
+        }
+
+        if (governance.MdtSpecialties is { } specialties && Expected.Where(s => !specialties.Contains(s)).ToList() is { Count: > 0 } missing)
+        {
+            context.Report("/governance/mdtSpecialties",
+                $"The team should include {string.Join(", ", missing.Select(RegistryCode.Of))}.");
+        }
+    }
+}
+
+/// <summary>VR015: the research identifier has its register's format.</summary>
+public sealed class ResearchIdentifierFormatRule() : SubmissionRule("VR015", ValidationSeverity.Error,
+    "researchStudy identifier does not match its registry's format", "NICE HTG516 1.4")
+{
+    private static readonly Regex Isrctn = new("^ISRCTN[0-9]{8}$", RegexOptions.CultureInvariant);
+    private static readonly Regex Iras = new("^[0-9]{6,7}$", RegexOptions.CultureInvariant);
+    private static readonly Regex ClinicalTrialsGov = new("^NCT[0-9]{8}$", RegexOptions.CultureInvariant);
+
+    /// <inheritdoc />
+    public override void Evaluate(Submission submission, RuleContext context)
+    {
+        if (submission.Governance.ResearchStudy is not { } study)
+        {
+            return;
+        }
+
+        var (format, example) = study.Registry switch
+        {
+            ResearchRegistry.Isrctn => (Isrctn, "ISRCTN followed by 8 digits"),
+            ResearchRegistry.Iras => (Iras, "6 or 7 digits"),
+            _ => (ClinicalTrialsGov, "NCT followed by 8 digits"),
+        };
+
+        // Regex's $ also matches before a final newline; the length check closes that gap.
+        if (!format.IsMatch(study.Identifier) || study.Identifier.EndsWith("\n", StringComparison.Ordinal))
+        {
+            context.Report("/governance/researchStudy/identifier",
+                $"This is not a {RegistryCode.Of(study.Registry)} identifier, which is {example}.");
+        }
+    }
+}

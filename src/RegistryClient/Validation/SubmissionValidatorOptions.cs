@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VenousRegistry.Validation;
+
+/// <summary>Options of <see cref="SubmissionValidator"/>. Every property has a safe default.</summary>
+public sealed class SubmissionValidatorOptions
+{
+    /// <summary>Largest document read, in bytes; larger ones get a <c>LIMIT</c> issue. Default 1 MiB.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxDocumentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest nesting read; deeper documents get a <c>LIMIT</c> issue. Default 64 (a valid submission needs 5).</summary>
+    [Range(1, 1000)]
+    public int MaxDepth { get; set; } = 64;
+
+    /// <summary>The clock that decides which dates are in the future (rule VR008). Default: the system clock's local date.</summary>
+    public Func<DateTime> Today { get; set; } = () => DateTime.Today;
+}

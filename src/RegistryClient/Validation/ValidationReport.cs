@@ -1,0 +1,36 @@
+namespace VenousRegistry.Validation;
+
+/// <summary>The outcome of validating one submission: every issue found, in document order of discovery.</summary>
+public sealed class ValidationReport
+{
+    private static readonly IReadOnlyList<ValidationIssue> NoIssues = Array.AsReadOnly(Array.Empty<ValidationIssue>());
+
+    /// <summary>Creates a report.</summary>
+    public ValidationReport(IReadOnlyList<ValidationIssue> issues, string? localRecordId = null)
+    {
+        Issues = issues ?? throw new ArgumentNullException(nameof(issues));
+        LocalRecordId = localRecordId;
+        ErrorCount = issues.Count(i => i.Severity == ValidationSeverity.Error);
+        WarningCount = issues.Count(i => i.Severity == ValidationSeverity.Warning);
+    }
+
+    /// <summary>Whether the registry would accept the submission: no issue of severity error.</summary>
+    public bool IsValid => ErrorCount == 0;
+
+    /// <summary>All issues.</summary>
+    public IReadOnlyList<ValidationIssue> Issues { get; }
+
+    /// <summary>The submission's <c>localRecordId</c> when it could be read (it is the hospital's episode id, not a patient identifier).</summary>
+    public string? LocalRecordId { get; }
+
+    /// <summary>Number of errors.</summary>
+    public int ErrorCount { get; }
+
+    /// <summary>Number of warnings.</summary>
+    public int WarningCount { get; }
+
+    /// <summary>Whether the report has errors, or warnings when <paramref name="warningsAsErrors"/> is set.</summary>
+    public bool Fails(bool warningsAsErrors) => ErrorCount > 0 || (warningsAsErrors && WarningCount > 0);
+
+    internal static ValidationReport Clean(string? localRecordId) => new(NoIssues, localRecordId);
+}
