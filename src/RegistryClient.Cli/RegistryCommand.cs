@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RegistryClient.Cli.Validate;
 using VenousRegistry.Model;
 
 namespace RegistryClient.Cli;
@@ -10,6 +11,7 @@ internal static class RegistryCommand
     {
         var root = new RootCommand("Validate, map and submit PMT-for-DVT cases to the venous registry (NICE HTG516).")
         {
+            ValidateCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };
 
