@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using RegistryClient.Tests.Validation;
+
+namespace RegistryClient.Tests.Cli;
+
+public sealed class ValidateCommandTests : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("registry-validate-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_ValidSamples_ExitsZeroInEveryFormat(string format)
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", Samples.ValidDirectory, "--format", format);
+
+        Assert.True(exit == 0, stdout + stderr);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_InvalidSamples_ExitsOneAndReportsEveryExpectedCodeInEveryFormat(string format)
+    {
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory, "--format", format);
+
+        Assert.Equal(1, exit);
+        foreach (var expected in Expectation.Load())
+        {
+            Assert.Contains(expected.Code, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_Text_PutsPathLineColumnAtTheOffendingValue()
+    {
+        var file = Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Code == "VR001").File);
+
+        var (_, stdout, _) = await CliRunner.RunAsync("validate", file);
+
+        var match = Regex.Match(stdout, @"^(?<path>[^:\n]+):(?<line>\d+):(?<column>\d+): error VR001: ", RegexOptions.Multiline);
+        Assert.True(match.Success, stdout);
+        var line = File.ReadAllLines(file)[int.Parse(match.Groups["line"].Value) - 1];
+        var column = int.Parse(match.Groups["column"].Value);
+        Assert.Contains("\"nhsNumber\"", line[..(column - 1)], StringComparison.Ordinal);
+        Assert.StartsWith("\"", line[(column - 1)..], StringComparison.Ordinal);
+        Assert.EndsWith(Path.GetFileName(file), match.Groups["path"].Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_Json_HasTheDocumentedShapeAndTotals()
+    {
+        var (_, stdout, _) = await CliRunner.RunAsync("validate", Samples.ValidDirectory, Samples.InvalidDirectory, "--format", "json");
+
+        using var json = JsonDocument.Parse(stdout);
+        var files = json.RootElement.GetProperty("files").EnumerateArray().ToList();
+        var documents = files.SelectMany(f => f.GetProperty("documents").EnumerateArray()).ToList();
+        var summary = json.RootElement.GetProperty("summary");
+        Assert.Equal(Samples.ValidFiles.Count() + Samples.InvalidFiles.Count(), files.Count);
+        Assert.Equal(documents.Count, summary.GetProperty("documents").GetInt32());
+        Assert.Equal(documents.Count(d => d.GetProperty("valid").GetBoolean()), summary.GetProperty("valid").GetInt32());
+        Assert.Equal(documents.Count(d => !d.GetProperty("valid").GetBoolean()), summary.GetProperty("invalid").GetInt32());
+        var issue = documents.SelectMany(d => d.GetProperty("issues").EnumerateArray()).First(i => i.GetProperty("code").GetString() == "VR004");
+        Assert.Equal("error", issue.GetProperty("severity").GetString());
+        Assert.Equal("/governance/researchStudy", issue.GetProperty("path").GetString());
+        Assert.Equal("NICE HTG516 1.1", issue.GetProperty("source").GetString());
+        Assert.True(issue.GetProperty("line").GetInt32() > 0);
+        Assert.True(issue.GetProperty("column").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task Validate_JUnit_HasOneTestcasePerDocumentAndAFailurePerInvalidOne()
+    {
+        var (_, stdout, _) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory, "--format", "junit");
+
+        var xml = XDocument.Parse(stdout);
+        var cases = xml.Descendants("testcase").ToList();
+        var errorsExpected = Expectation.Load().Count(e => e.Severity == "error");
+        Assert.Equal(Samples.InvalidFiles.Count(), cases.Count);
+        Assert.Equal(errorsExpected, cases.Count(c => c.Element("failure") is not null));
+        Assert.Equal(errorsExpected.ToString(), xml.Root!.Attribute("failures")!.Value);
+    }
+
+    [Fact]
+    public async Task Validate_WarningsAsErrors_FailsADocumentWithOnlyWarnings()
+    {
+        var warningOnly = Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Severity == "warning").File);
+
+        var lenient = await CliRunner.RunAsync("validate", warningOnly);
+        var strict = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors");
+
+        Assert.Equal(0, lenient.ExitCode);
+        Assert.Equal(1, strict.ExitCode);
+    }
+
+    [Fact]
+    public async Task Validate_ArrayFile_LocatesIssuesInTheFile()
+    {
+        var valid = File.ReadAllText(Samples.ValidFiles.First());
+        var vr001 = File.ReadAllText(Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Code == "VR001").File));
+        var file = Path.Combine(_temp, "batch.json");
+        File.WriteAllText(file, "[\n" + valid + ",\n" + vr001 + "\n]\n");
+        var expectedLine = ("[\n" + valid + ",\n").Count(c => c == '\n') + 1
+            + vr001.Split('\n').TakeWhile(l => !l.Contains("\"nhsNumber\"", StringComparison.Ordinal)).Count();
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", file, "--format", "json");
+
+        Assert.Equal(1, exit);
+        using var json = JsonDocument.Parse(stdout);
+        var documents = json.RootElement.GetProperty("files")[0].GetProperty("documents");
+        Assert.Equal(2, documents.GetArrayLength());
+        Assert.True(documents[0].GetProperty("valid").GetBoolean());
+        var issue = documents[1].GetProperty("issues")[0];
+        Assert.Equal("VR001", issue.GetProperty("code").GetString());
+        Assert.Equal(expectedLine, issue.GetProperty("line").GetInt32());
+    }
+
+    [Fact]
+    public async Task Validate_Ndjson_ReportsTheLineOfTheFaultyDocument()
+    {
+        var compact = (string path) => JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(path)).RootElement);
+        var valid = compact(Samples.ValidFiles.First());
+        var vr005 = compact(Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Code == "VR005").File));
+        var file = Path.Combine(_temp, "batch.ndjson");
+        File.WriteAllText(file, valid + "\n\n" + vr005 + "\n" + "{ not json\n");
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", file);
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"batch\.ndjson:3:\d+: error VR005: ", stdout);
+        Assert.Matches(@"batch\.ndjson:4:\d+: error PARSE: ", stdout);
+        Assert.Contains("3 document(s): 1 valid, 2 invalid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_ExitsTwo()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("validate", Path.Combine(_temp, "absent.json"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("absent.json", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_UnknownFormat_IsAUsageErrorExitingTwo()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("validate", Samples.ValidDirectory, "--format", "yaml");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("yaml", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_Output_WritesTheReportToTheFile()
+    {
+        var output = Path.Combine(_temp, "report.sarif");
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory, "--format", "sarif", "--output", output);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(stdout);
+        using var sarif = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+    }
+}
