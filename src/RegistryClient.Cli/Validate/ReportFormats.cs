@@ -159,7 +159,7 @@ internal static class ReportFormats
         {
             json.WriteStartObject();
             json.WriteStartObject("location");
-            json.WriteString("uri", file.Path);
+            json.WriteString("uri", ArtifactUri(file.Path));
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -185,7 +185,7 @@ internal static class ReportFormats
                     json.WriteStartObject();
                     json.WriteStartObject("physicalLocation");
                     json.WriteStartObject("artifactLocation");
-                    json.WriteString("uri", file.Path);
+                    json.WriteString("uri", ArtifactUri(file.Path));
                     json.WriteNumber("index", f);
                     json.WriteEndObject();
                     json.WriteStartObject("region");
@@ -288,6 +288,15 @@ internal static class ReportFormats
     ];
 
     private static string Severity(ValidationSeverity severity) => RegistryCode.Of(severity);
+
+    /// <summary>
+    /// A SARIF artifact URI: relative paths stay relative (viewers resolve them against the checkout, as GitHub code
+    /// scanning does) with '/' separators and escaped segments; absolute paths become file: URIs.
+    /// </summary>
+    private static string ArtifactUri(string path) =>
+        Path.IsPathRooted(path)
+            ? new Uri(Path.GetFullPath(path)).AbsoluteUri
+            : string.Join("/", path.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
 
     private static string Level(ValidationSeverity severity) => severity switch
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using NJsonSchema;
 using RegistryClient.Tests.Validation;
 
 namespace RegistryClient.Tests.Cli;
@@ -169,5 +171,42 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Empty(stdout);
         using var sarif = JsonDocument.Parse(File.ReadAllText(output));
         Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+    }
+
+    /// <summary>
+    /// The SARIF 2.1.0 schema (rtm.5, the OASIS standard's final schema) is vendored beside this test from the MIT-licensed
+    /// npm package @microsoft/jest-sarif 1.0.0-beta.0 (lib/schemas/sarif-2.1.0-rtm.5.json), so the check runs offline.
+    /// </summary>
+    private static readonly Lazy<Task<JsonSchema>> SarifSchema = new(() =>
+        JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "tests", "RegistryClient.Tests", "Cli", "sarif-2.1.0-rtm.5.schema.json")));
+
+    [Fact]
+    public async Task Validate_Sarif_ConformsToTheSarif210Schema_WithOneResultPerIssue()
+    {
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory, Samples.ValidDirectory, "--format", "sarif");
+
+        Assert.Equal(1, exit);
+        Assert.Empty((await SarifSchema.Value).Validate(stdout));
+        using var sarif = JsonDocument.Parse(stdout);
+        var run = sarif.RootElement.GetProperty("runs")[0];
+        var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules");
+        var results = run.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(Expectation.Load().Count, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(r.GetProperty("ruleId").GetString(), rules[r.GetProperty("ruleIndex").GetInt32()].GetProperty("id").GetString());
+            Assert.True(r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32() >= 1);
+        });
+    }
+
+    [Fact]
+    public async Task SarifSchemaCheck_RejectsABrokenLog()
+    {
+        // The conformance test above means something only if the schema check can fail.
+        var (_, stdout, _) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory, "--format", "sarif");
+        var broken = JsonNode.Parse(stdout)!.AsObject();
+        broken["runs"]![0]!["results"]![0]!["level"] = "fatal";
+
+        Assert.NotEmpty((await SarifSchema.Value).Validate(broken.ToJsonString()));
     }
 }
