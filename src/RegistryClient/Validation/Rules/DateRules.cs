@@ -55,6 +55,13 @@ public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity
             }
         }
 
+        // Every document pays for this check, so find the latest date without building pointers; only a document
+        // with a future date enumerates them.
+        if (LatestDate(submission) <= context.Today)
+        {
+            return;
+        }
+
         foreach (var (pointer, date) in AllDates(submission))
         {
             if (date > context.Today)
@@ -63,6 +70,31 @@ public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity
             }
         }
     }
+
+    private static DateTime LatestDate(Submission s)
+    {
+        var latest = s.Presentation.SymptomOnsetDate;
+        latest = Max(latest, s.Presentation.DiagnosisDate);
+        latest = Max(latest, s.Procedure.ProcedureDate);
+        latest = Max(latest, s.Procedure.IvcFilter.RetrievedDate ?? latest);
+        if (s.Outcome is { } outcome)
+        {
+            latest = Max(latest, outcome.DischargeDate);
+            foreach (var complication in outcome.Complications)
+            {
+                latest = Max(latest, complication.OnsetDate);
+            }
+        }
+
+        foreach (var followUp in s.FollowUps ?? [])
+        {
+            latest = Max(latest, followUp.AssessmentDate);
+        }
+
+        return latest;
+    }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
     private static IEnumerable<(string Pointer, DateTime Date)> AllDates(Submission s)
     {

@@ -77,7 +77,7 @@ public sealed class MultidisciplinaryTeamRule() : SubmissionRule("VR009", Valida
             return;
         }
 
-        if (governance.MdtSpecialties is { } specialties && Expected.Where(s => !specialties.Contains(s)).ToList() is { Count: > 0 } missing)
+        if (governance.MdtSpecialties is { } specialties && !Expected.All(specialties.Contains) && Expected.Where(s => !specialties.Contains(s)).ToList() is { Count: > 0 } missing)
         {
             context.Report("/governance/mdtSpecialties",
                 $"The team should include {string.Join(", ", missing.Select(RegistryCode.Of))}.");
