@@ -20,7 +20,7 @@ namespace VenousRegistry.Validation;
 public sealed class SubmissionValidator
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private static readonly Regex ReaderErrorPosition = new(@"\s*(Path: .*)?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?", RegexOptions.CultureInvariant);
+    private const string ReaderErrorPosition = @"\s*(Path: .*)?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?"; // only errors pay for a Regex
 
     private readonly SubmissionValidatorOptions _options;
     private readonly JsonTypeInfo<Submission> _submissionType;
@@ -300,7 +300,7 @@ public sealed class SubmissionValidator
 
     // Reader messages carry the position (reported separately) and sometimes a fragment of the text: keep neither.
     private static string Clean(string message) =>
-        Regex.Replace(ReaderErrorPosition.Replace(message, ""), @"'[^']{2,}'", "the value")
+        Regex.Replace(Regex.Replace(message, ReaderErrorPosition, "", RegexOptions.CultureInvariant), @"'[^']{2,}'", "the value")
             .Replace("Change the reader options.", "")
             .Trim();
 }

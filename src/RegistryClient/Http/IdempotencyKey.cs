@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using System.Text;
+using VenousRegistry.Model;
+
+namespace VenousRegistry.Http;
+
+/// <summary>
+/// The <c>Idempotency-Key</c> of a submission: <c>{organisationCode}:{localRecordId}:{hash}</c>, where the hash is the
+/// first 128 bits of SHA-256 over the submission's canonical JSON with <c>submitter.softwareName</c> and
+/// <c>softwareVersion</c> left out. The same submission gets the same key in every attempt, process and day (and after a
+/// library upgrade); a changed submission gets a different one. No patient identifier is in it.
+/// </summary>
+public static class IdempotencyKey
+{
+    /// <summary>The key for <paramref name="submission"/>.</summary>
+    public static string For(Submission submission)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        var canonical = submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null } };
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(canonical, RegistryJsonContext.Default.Submission);
+        using var sha = SHA256.Create();
+        var hash = sha.ComputeHash(bytes);
+        var hex = new StringBuilder(32);
+        for (var i = 0; i < 16; i++)
+        {
+            hex.Append(hash[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return $"{submission.Submitter.OrganisationCode}:{submission.LocalRecordId}:{hex}";
+    }
+
+    /// <summary>The header value: an RFC 8941 string, quoted as the IETF Idempotency-Key draft says.</summary>
+    internal static string Quote(string key) => "\"" + key.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

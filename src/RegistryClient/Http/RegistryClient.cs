@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+using VenousRegistry.Model;
+
+namespace VenousRegistry.Http;
+
+/// <summary>
+/// Sends submissions to the registry. Thread-safe; register once with
+/// <see cref="RegistryClientServiceCollectionExtensions.AddRegistryClient(IServiceCollection, Action{RegistryClientOptions})"/>
+/// or create one with <see cref="Create"/>. Every outcome of <see cref="SubmitAsync(Submission, CancellationToken)"/> is a typed
+/// <see cref="SubmissionResult"/>; the other calls throw <see cref="RegistryRequestException"/> when the registry cannot
+/// answer. Only the caller's cancellation surfaces as <see cref="OperationCanceledException"/>.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private readonly IRegistryApi _api;
+    private readonly ILogger _logger;
+    private readonly IDisposable? _owned;
+
+    internal RegistryClient(IRegistryApi api, ILogger<RegistryClient> logger, IDisposable? owned = null)
+    {
+        _api = api;
+        _logger = logger;
+        _owned = owned;
+    }
+
+    /// <summary>
+    /// Creates a client without a host's service container (for console tools and older services). Dispose it when done.
+    /// </summary>
+    /// <param name="options">Where the registry is and how hard to try; validated now.</param>
+    /// <param name="tokens">The bearer-token source; by default <see cref="RegistryClientOptions.Token"/>.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public static RegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null)
+    {
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        if (tokens is not null)
+        {
+            services.AddSingleton(tokens);
+        }
+
+        services.AddRegistryClient(o => Copy(options, o));
+        var provider = services.BuildServiceProvider();
+        var validated = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
+        _ = validated;
+        return new RegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<RegistryClient>>(), provider);
+    }
+
+    /// <summary>
+    /// Submits one episode. Safe to call again with the same submission at any time: the idempotency key makes the
+    /// registry store it once and answer later calls with the original receipt.
+    /// </summary>
+    public async Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
+        return await SubmitAsync(body, IdempotencyKey.For(submission), submission.Submitter.OrganisationCode, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Submits bytes already serialised (the outbox's path), with the key computed when they were queued.</summary>
+    internal async Task<SubmissionResult> SubmitAsync(byte[] body, string idempotencyKey, string organisationCode, CancellationToken cancellationToken)
+    {
+        using var activity = RegistryDiagnostics.ActivitySource.StartActivity("RegistryClient.Submit", ActivityKind.Client);
+        activity?.SetTag("registry.organisation_code", organisationCode);
+        var started = Stopwatch.GetTimestamp();
+        Log.Sending(_logger, body.Length);
+
+        var result = await SendAsync(body, idempotencyKey, cancellationToken).ConfigureAwait(false);
+
+        var outcome = result.Status.ToString();
+        activity?.SetTag("registry.outcome", outcome);
+        if (!result.IsStored)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+
+        RegistryDiagnostics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        RegistryDiagnostics.Duration.Record((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency, new KeyValuePair<string, object?>("outcome", outcome));
+        switch (result.Status)
+        {
+            case SubmissionStatus.Accepted: Log.Accepted(_logger, result.Receipt!.Id, organisationCode); break;
+            case SubmissionStatus.Replayed: Log.Replayed(_logger, result.Receipt!.Id, organisationCode); break;
+            case SubmissionStatus.Rejected: Log.Rejected(_logger, result.Errors.Count, string.Join(",", result.Errors.Select(e => e.Code).Distinct())); break;
+            case SubmissionStatus.Conflict: Log.Conflict(_logger); break;
+            case SubmissionStatus.Unauthorized: Log.Unauthorized(_logger, result.HttpStatus ?? 401); break;
+            default: Log.TransientFailure(_logger, result.Detail ?? "unknown"); break;
+        }
+
+        return result;
+    }
+
+    /// <summary>Asks the registry to validate a submission without storing it.</summary>
+    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
+    public async Task<RegistryValidationResult> ValidateAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        using var content = JsonContent(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
+        var response = await Call(() => _api.ValidateAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return Ok(response);
+    }
+
+    /// <summary>The receipt of a submission by the registry's id, or null when the registry has no such submission.</summary>
+    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
+    public async Task<SubmissionReceipt?> GetSubmissionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw new ArgumentException("An id is required.", nameof(id));
+        }
+
+        var response = await Call(() => _api.GetSubmissionAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : Ok(response);
+    }
+
+    /// <summary>The receipts of every submission the registry holds from one organisation.</summary>
+    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
+    public async Task<IReadOnlyList<SubmissionReceipt>> ListSubmissionsAsync(string organisationCode, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(organisationCode))
+        {
+            throw new ArgumentException("An organisation code is required.", nameof(organisationCode));
+        }
+
+        var response = await Call(() => _api.ListSubmissionsAsync(organisationCode, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return Ok(response).Items;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _owned?.Dispose();
+
+    private async Task<SubmissionResult> SendAsync(byte[] body, string key, CancellationToken cancellationToken)
+    {
+        IApiResponse<SubmissionReceipt> response;
+        try
+        {
+            using var content = JsonContent(body);
+            response = await _api.SubmitAsync(content, IdempotencyKey.Quote(key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transient(ex, cancellationToken) is { } detail)
+        {
+            return new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = key, Detail = detail };
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is not { } statusCode)
+            {
+                return new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = key, Detail = "no response: " + response.Error?.GetType().Name };
+            }
+
+            var status = (int)statusCode;
+            return statusCode switch
+            {
+                HttpStatusCode.Created when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Accepted, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
+                HttpStatusCode.OK when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Replayed, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
+                HttpStatusCode.BadRequest => new SubmissionResult { Status = SubmissionStatus.Rejected, Errors = Problem(response)?.Errors ?? [], IdempotencyKey = key, HttpStatus = status, Detail = Problem(response)?.Title },
+                (HttpStatusCode)422 => new SubmissionResult { Status = SubmissionStatus.Conflict, IdempotencyKey = key, HttpStatus = status },
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SubmissionResult { Status = SubmissionStatus.Unauthorized, IdempotencyKey = key, HttpStatus = status },
+                _ => new SubmissionResult
+                {
+                    Status = SubmissionStatus.TransientFailure,
+                    IdempotencyKey = key,
+                    HttpStatus = status,
+                    RetryAfter = RegistryResilience.RetryAfter(response.Headers?.RetryAfter is null ? null : ResponseWithRetryAfter(response), TimeProvider.System),
+                    Detail = RegistryResilience.IsTransient(statusCode)
+                        ? $"HTTP {status} outlasted the retries or the time budget"
+                        : $"unexpected HTTP {status}",
+                },
+            };
+        }
+    }
+
+    private static HttpResponseMessage ResponseWithRetryAfter(IApiResponse response)
+    {
+        var message = new HttpResponseMessage(response.StatusCode ?? HttpStatusCode.ServiceUnavailable);
+        message.Headers.RetryAfter = response.Headers?.RetryAfter;
+        return message;
+    }
+
+    private static async Task<IApiResponse<T>> Call<T>(Func<Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
+    {
+        IApiResponse<T> response;
+        try
+        {
+            response = await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Transient(ex, cancellationToken) is { } detail)
+        {
+            throw new RegistryRequestException(detail, null, ex);
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            response.Dispose();
+            throw new RegistryRequestException("the registry refused the credentials", (int?)response.StatusCode, null);
+        }
+
+        return response;
+    }
+
+    private static T Ok<T>(IApiResponse<T> response)
+    {
+        using (response)
+        {
+            if (response.IsSuccessStatusCode && response.Content is { } content)
+            {
+                return content;
+            }
+
+            throw new RegistryRequestException($"the registry answered HTTP {(int?)response.StatusCode}", (int?)response.StatusCode, null);
+        }
+    }
+
+    /// <summary>Why an exception means "try later", or null when it is the caller's own cancellation (or a bug).</summary>
+    private static string? Transient(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        _ when cancellationToken.IsCancellationRequested => null,
+        BrokenCircuitException => "the circuit is open after repeated failures",
+        TimeoutRejectedException => "timed out",
+        HttpRequestException => "network error: " + ex.GetType().Name,
+        OperationCanceledException => "timed out",
+        ApiException api => $"unreadable response (HTTP {(int)api.StatusCode})",
+        _ => null,
+    };
+
+    private static ProblemDetails? Problem(IApiResponse response)
+    {
+        if ((response.Error as ApiException)?.Content is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(text, RegistryApiJsonContext.Default.ProblemDetails);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ByteArrayContent JsonContent(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static void Copy(RegistryClientOptions from, RegistryClientOptions to)
+    {
+        to.Endpoint = from.Endpoint;
+        to.Token = from.Token;
+        to.AttemptTimeout = from.AttemptTimeout;
+        to.TotalTimeout = from.TotalTimeout;
+        to.MaxRetryAttempts = from.MaxRetryAttempts;
+        to.RetryBaseDelay = from.RetryBaseDelay;
+        to.MaxRetryAfter = from.MaxRetryAfter;
+        to.CircuitFailureRatio = from.CircuitFailureRatio;
+        to.CircuitMinimumThroughput = from.CircuitMinimumThroughput;
+        to.CircuitSamplingDuration = from.CircuitSamplingDuration;
+        to.CircuitBreakDuration = from.CircuitBreakDuration;
+    }
+}
+
+/// <summary>The registry could not answer a validate, get or list call (after retries), or refused the credentials.</summary>
+public sealed class RegistryRequestException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public RegistryRequestException(string message, int? httpStatus, Exception? innerException)
+        : base("Registry request failed: " + message, innerException) => HttpStatus = httpStatus;
+
+    /// <summary>The HTTP status, when a response came back.</summary>
+    public int? HttpStatus { get; }
+}
