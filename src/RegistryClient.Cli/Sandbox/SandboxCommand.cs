@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using VenousRegistry.Sandbox;
+
+namespace RegistryClient.Cli.Sandbox;
+
+/// <summary><c>registry sandbox</c>: the local reference registry, for rehearsing submissions and their failures.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 5080 };
+        var token = new Option<string>("--token") { Description = "The bearer token clients must send.", DefaultValueFactory = _ => "sandbox-token" };
+        var db = new Option<string?>("--db") { Description = "Keep submissions in this SQLite file (default: in memory)." };
+        var failRate = new Option<double>("--fail-rate") { Description = "Share of calls (0-1) that meet an injected fault: 503, 429, dropped connection, lost response." };
+        var latency = new Option<int>("--latency-ms") { Description = "Latency added to every call, in milliseconds." };
+        var rateLimit = new Option<int>("--rate-limit") { Description = "Calls per second before 429s (0: no limit)." };
+        var command = new Command("sandbox", "Run a local registry (API v1) on 127.0.0.1 with optional fault injection; Ctrl+C stops it.")
+        {
+            port, token, db, failRate, latency, rateLimit,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new SandboxOptions
+            {
+                Port = parse.GetValue(port),
+                Token = parse.GetValue(token)!,
+                DatabasePath = parse.GetValue(db),
+                FailRate = parse.GetValue(failRate),
+                Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                RateLimit = parse.GetValue(rateLimit),
+            };
+            if (options.FailRate is < 0 or > 1 || options.Port is < 0 or > 65535 || options.RateLimit < 0 || options.Latency < TimeSpan.Zero
+                || string.IsNullOrWhiteSpace(options.Token))
+            {
+                await stderr.WriteLineAsync("registry sandbox: --fail-rate must be 0-1, --port 0-65535, --latency-ms and --rate-limit not negative, --token not empty.");
+                return ExitCodes.UsageOrInput;
+            }
+
+            SandboxServer server;
+            try
+            {
+                server = await SandboxServer.StartAsync(options, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await stderr.WriteLineAsync($"registry sandbox: cannot listen on 127.0.0.1:{options.Port}: {ex.Message}");
+                return ExitCodes.UsageOrInput;
+            }
+
+            await using (server)
+            {
+                await stdout.WriteLineAsync($"Sandbox registry listening on {server.BaseAddress}");
+                await stdout.WriteLineAsync($"Token: {server.Token}");
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Storage: {options.DatabasePath ?? "in memory"}; faults: {options.FailRate:P0}; latency: {options.Latency.TotalMilliseconds} ms; rate limit: {(options.RateLimit == 0 ? "none" : options.RateLimit + "/s")}"));
+                await stdout.WriteLineAsync("Press Ctrl+C to stop.");
+                await stdout.FlushAsync(cancellationToken);
+                await server.WaitForShutdownAsync(cancellationToken);
+                var (stored, _) = await server.CountAsync(CancellationToken.None);
+                await stdout.WriteLineAsync($"Stopped after {server.Requests} request(s), {server.FaultsInjected} injected fault(s); {stored} submission(s) stored.");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
