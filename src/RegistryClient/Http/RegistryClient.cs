@@ -167,7 +167,15 @@ public sealed class RegistryClient : IDisposable
         {
             if (response.StatusCode is not { } statusCode)
             {
-                return new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = key, Detail = "no response: " + response.Error?.GetType().Name };
+                // Refit reports a request that got no response as an error value wrapping the real cause.
+                var cause = response.Error?.InnerException ?? response.Error;
+                cancellationToken.ThrowIfCancellationRequested();
+                return new SubmissionResult
+                {
+                    Status = SubmissionStatus.TransientFailure,
+                    IdempotencyKey = key,
+                    Detail = (cause is null ? null : Transient(cause, cancellationToken)) ?? "no response",
+                };
             }
 
             var status = (int)statusCode;
@@ -209,6 +217,14 @@ public sealed class RegistryClient : IDisposable
         catch (Exception ex) when (Transient(ex, cancellationToken) is { } detail)
         {
             throw new RegistryRequestException(detail, null, ex);
+        }
+
+        if (response.StatusCode is null)
+        {
+            var cause = response.Error?.InnerException ?? response.Error;
+            response.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new RegistryRequestException((cause is null ? null : Transient(cause, cancellationToken)) ?? "no response", null, cause);
         }
 
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)

@@ -62,8 +62,9 @@ public static class RegistryClientServiceCollectionExtensions
             }),
         };
 
+        // The source-generated client: no reflection at run time, and the API bodies through RegistryApiJsonContext.
         var builder = services
-            .AddRefitClient<IRegistryApi>(settings)
+            .AddRefitGeneratedClient<IRegistryApi>(RegistryApiJsonContext.Default, _ => settings)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<RegistryClientOptions>>().Value.Endpoint;

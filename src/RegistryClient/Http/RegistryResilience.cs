@@ -23,6 +23,16 @@ internal static class RegistryResilience
     {
         builder.AddStrategy(_ => new StartTimeStrategy(time), new StartTimeStrategyOptions());
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
+        if (options.MaxRetryAttempts > 0)
+        {
+            AddRetry(builder, options, time);
+        }
+
+        AddCircuitBreaker(builder, options);
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
+    }
+
+    private static void AddRetry(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options, TimeProvider time) =>
         builder.AddRetry(new HttpRetryStrategyOptions
         {
             Name = "retry",
@@ -34,6 +44,8 @@ internal static class RegistryResilience
             ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.Context, options, time)),
             DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result, time) is { } wait ? Min(wait, options.MaxRetryAfter) : null),
         });
+
+    private static void AddCircuitBreaker(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options) =>
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             Name = "circuit",
@@ -48,8 +60,6 @@ internal static class RegistryResilience
                 _ => false,
             }),
         });
-        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
-    }
 
     /// <summary>The wait the response asks for, in either form of <c>Retry-After</c> (delta-seconds or HTTP-date).</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)

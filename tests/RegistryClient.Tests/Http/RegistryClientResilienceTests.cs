@@ -1,0 +1,308 @@
+using System.Text.Json;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VenousRegistry.Http;
+using VenousRegistry.Model;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using Client = VenousRegistry.Http.RegistryClient;
+
+namespace RegistryClient.Tests.Http;
+
+/// <summary>The client against a scripted registry (WireMock.Net): what is retried, what is not, and what is sent each time.</summary>
+public sealed class RegistryClientResilienceTests : IDisposable
+{
+    private const string Receipt = """{"id":"sub_1","localRecordId":"RJ1-PMT-2023-0001","status":"accepted","receivedAt":"2026-11-24T10:00:00+00:00","schemaVersion":"1.0"}""";
+
+    private readonly WireMockServer _server = WireMockServer.Start();
+
+    public void Dispose() => _server.Stop();
+
+    [Fact]
+    public async Task Submit_FailsTwiceThenSucceeds_SendsTheSameBodyAndKeyEachTime()
+    {
+        Script(Response.Create().WithStatusCode(503), Response.Create().WithStatusCode(502), Created());
+        using var client = NewClient();
+        var submission = TestSubmissions.Load();
+
+        var result = await client.SubmitAsync(submission);
+
+        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal("sub_1", result.Receipt!.Id);
+        var requests = _server.LogEntries.Select(e => e.RequestMessage).ToList();
+        Assert.Equal(3, requests.Count);
+        var expectedBody = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
+        Assert.All(requests, r => Assert.Equal(expectedBody, r.BodyAsBytes));
+        Assert.All(requests, r => Assert.Equal($"\"{IdempotencyKey.For(submission)}\"", r.Headers!["Idempotency-Key"].Single()));
+        Assert.All(requests, r => Assert.Equal("Bearer test-token", r.Headers!["Authorization"].Single()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Submit_RetryAfter_IsWaitedFor_InBothForms(bool httpDate)
+    {
+        var retryAfter = httpDate ? DateTimeOffset.UtcNow.AddSeconds(3).ToString("R") : "2";
+        Script(Response.Create().WithStatusCode(429).WithHeader("Retry-After", retryAfter), Created());
+        using var client = NewClient();
+        var clock = Stopwatch.StartNew();
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        // The backoff alone would be ~10 ms; only honouring Retry-After makes the second attempt wait over a second.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"retried after {clock.Elapsed}");
+        Assert.Equal(2, _server.LogEntries.Count());
+    }
+
+    [Fact]
+    public async Task Submit_RetryAfterBeyondTheTimeBudget_EndsAtOnceAsTransientFailure()
+    {
+        Script(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "120"), Created());
+        using var client = NewClient(o => { o.TotalTimeout = TimeSpan.FromSeconds(20); o.MaxRetryAfter = TimeSpan.FromMinutes(5); });
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.TransientFailure, result.Status);
+        Assert.Equal(TimeSpan.FromSeconds(120), result.RetryAfter);
+        Assert.Single(_server.LogEntries); // no pointless wait, no second attempt
+    }
+
+    [Fact]
+    public async Task Submit_BadRequest_IsRejectedWithTheRegistrysErrors_AndNotRetried()
+    {
+        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(400)
+            .WithHeader("Content-Type", "application/problem+json")
+            .WithBody("""{"title":"The submission is invalid","status":400,"errors":[{"code":"VR004","pointer":"/governance/researchStudy","message":"research only"}]}"""));
+        using var client = NewClient();
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.Rejected, result.Status);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("VR004", "/governance/researchStudy"), (error.Code, error.Pointer));
+        Assert.Single(_server.LogEntries);
+    }
+
+    [Theory]
+    [InlineData(422, SubmissionStatus.Conflict)]
+    [InlineData(401, SubmissionStatus.Unauthorized)]
+    [InlineData(403, SubmissionStatus.Unauthorized)]
+    public async Task Submit_PermanentStatuses_AreTypedAndNotRetried(int status, SubmissionStatus expected)
+    {
+        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(status));
+        using var client = NewClient();
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(expected, result.Status);
+        Assert.Single(_server.LogEntries);
+    }
+
+    [Fact]
+    public async Task Submit_InProgressConflict409_IsRetriedWithTheSameKey()
+    {
+        Script(Response.Create().WithStatusCode(409), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Receipt));
+        using var client = NewClient();
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.Replayed, result.Status);
+        Assert.Single(_server.LogEntries.Select(e => e.RequestMessage.Headers!["Idempotency-Key"].Single()).Distinct());
+    }
+
+    [Fact]
+    public async Task Submit_HangingAttempt_IsCutOffByTheAttemptTimeout_AndRetried()
+    {
+        Script(Created().WithDelay(TimeSpan.FromSeconds(3)), Created());
+        using var client = NewClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+    }
+
+    [Fact]
+    public async Task Submit_HangingServer_GivesUpAtTheTotalTimeout_AsTransient()
+    {
+        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Created().WithDelay(TimeSpan.FromSeconds(3)));
+        using var client = NewClient(o => { o.AttemptTimeout = TimeSpan.FromMilliseconds(300); o.TotalTimeout = TimeSpan.FromSeconds(1); });
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.TransientFailure, result.Status);
+        Assert.Equal("timed out", result.Detail);
+    }
+
+    [Fact]
+    public async Task Submit_DroppedConnection_IsRetried()
+    {
+        // WireMock.Net's faults answer 200 rather than drop the socket, so a raw listener plays this part:
+        // it closes the first connection without a word, then answers the next one properly.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var connections = 0;
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var socket = await listener.AcceptTcpClientAsync();
+                connections++;
+                var stream = socket.GetStream();
+                var buffer = new byte[64 * 1024];
+                var request = "";
+                while (!request.Contains("\r\n\r\n", StringComparison.Ordinal) || !request.TrimEnd().EndsWith('}'))
+                {
+                    var read = await stream.ReadAsync(buffer);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    request += System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+                }
+
+                if (i == 0)
+                {
+                    socket.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0); // reset, not a polite close
+                    continue;
+                }
+
+                var response = $"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {Receipt.Length}\r\nConnection: close\r\n\r\n{Receipt}";
+                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(response));
+            }
+        });
+        var options = Options();
+        options.Endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+        using var client = Client.Create(options);
+
+        var result = await client.SubmitAsync(TestSubmissions.Load());
+        await serving;
+
+        Assert.True(result.Status == SubmissionStatus.Accepted, result.Detail);
+        Assert.Equal(2, connections);
+    }
+
+    [Fact]
+    public async Task Circuit_OpensUnderRepeatedFailure_FailsFast_ThenRecovers()
+    {
+        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(500));
+        using var client = NewClient(o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.CircuitMinimumThroughput = 4;
+            o.CircuitFailureRatio = 0.5;
+            o.CircuitSamplingDuration = TimeSpan.FromSeconds(30);
+            o.CircuitBreakDuration = TimeSpan.FromSeconds(1);
+        });
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(SubmissionStatus.TransientFailure, (await client.SubmitAsync(TestSubmissions.Load())).Status);
+        }
+
+        var open = await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(SubmissionStatus.TransientFailure, open.Status);
+        Assert.Contains("circuit", open.Detail, StringComparison.Ordinal);
+        Assert.Equal(4, _server.LogEntries.Count()); // the fifth call never reached the server
+
+        _server.Reset();
+        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Created());
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+
+        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(TestSubmissions.Load())).Status);
+    }
+
+    [Fact]
+    public async Task TokenProvider_IsAskedOnEveryAttempt()
+    {
+        Script(Response.Create().WithStatusCode(503), Created());
+        var issued = 0;
+        using var client = Client.Create(Options(), RegistryTokenProvider.FromDelegate(_ => new ValueTask<string>($"token-{Interlocked.Increment(ref issued)}")));
+
+        await client.SubmitAsync(TestSubmissions.Load());
+
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], _server.LogEntries.Select(e => e.RequestMessage.Headers!["Authorization"].Single()));
+    }
+
+    [Theory]
+    [InlineData("http://registry.example.org/")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void Create_RefusesPlainHttpExceptToLoopback(string endpoint)
+    {
+        var options = Options();
+        options.Endpoint = new Uri(endpoint);
+
+        var error = Assert.Throws<OptionsValidationException>(() => Client.Create(options));
+
+        Assert.Contains("Endpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IdempotencyKey_IsStable_ChangesWithContent_AndIgnoresTheSoftwareVersion()
+    {
+        var submission = TestSubmissions.Load();
+        var key = IdempotencyKey.For(submission);
+
+        Assert.Equal(key, IdempotencyKey.For(TestSubmissions.Load()));
+        Assert.Equal(key, IdempotencyKey.For(submission with { Submitter = submission.Submitter with { SoftwareVersion = "9.9.9" } }));
+        Assert.NotEqual(key, IdempotencyKey.For(submission with { Patient = submission.Patient with { AgeAtProcedure = 48 } }));
+        Assert.StartsWith("RJ1:RJ1-PMT-2023-0001:", key, StringComparison.Ordinal);
+        Assert.DoesNotContain(submission.Patient.NhsNumber!, key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logs_AtTraceLevel_NeverCarryPatientIdentifiersOrTheToken()
+    {
+        Script(Response.Create().WithStatusCode(503), Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/problem+json")
+            .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}"""));
+        var capture = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
+        using var client = Client.Create(Options(), loggerFactory: loggerFactory);
+        var submission = TestSubmissions.Load(4); // the pseudonymised sample
+        var withNhs = TestSubmissions.Load(0);
+
+        await client.SubmitAsync(submission);
+        await client.SubmitAsync(withNhs);
+
+        var logs = capture.All;
+        Assert.Contains("rejected", logs, StringComparison.OrdinalIgnoreCase); // the capture saw the client's own messages
+        Assert.Contains("System.Net.Http.HttpClient", logs, StringComparison.Ordinal); // and the HTTP stack's
+        Assert.DoesNotContain(withNhs.Patient.NhsNumber!, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(submission.Patient.Pseudonym!, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("test-token", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(withNhs.Presentation.SymptomOnsetDate.ToString("yyyy-MM-dd"), logs, StringComparison.Ordinal); // no body value at all
+    }
+
+    private void Script(params IResponseBuilder[] responses)
+    {
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var step = _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).InScenario("script");
+            step = i == 0 ? step : step.WhenStateIs($"step-{i}");
+            step.WillSetStateTo($"step-{i + 1}").RespondWith(responses[i]);
+        }
+    }
+
+    private static IResponseBuilder Created() =>
+        Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Receipt);
+
+    private RegistryClientOptions Options() => new()
+    {
+        Endpoint = new Uri(_server.Url!),
+        Token = "test-token",
+        RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryAttempts = 4,
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+        TotalTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    private Client NewClient(Action<RegistryClientOptions>? configure = null)
+    {
+        var options = Options();
+        configure?.Invoke(options);
+        return Client.Create(options);
+    }
+}
