@@ -64,7 +64,7 @@ public static class RegistryClientServiceCollectionExtensions
 
         // The source-generated client: no reflection at run time, and the API bodies through RegistryApiJsonContext.
         var builder = services
-            .AddRefitGeneratedClient<IRegistryApi>(RegistryApiJsonContext.Default, _ => settings)
+            .AddRefitGeneratedClient<IRegistryApi>(settings)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<RegistryClientOptions>>().Value.Endpoint;
