@@ -51,7 +51,7 @@ public class ValidationBenchmarks
     [Benchmark(Description = "ValidateAsync (what users pay)")]
     public async Task<bool> Validate() => (await _validator.ValidateAsync(_document)).IsValid;
 
-    private static string SamplesRoot()
+    internal static string SamplesRoot()
     {
         // BenchmarkDotNet runs a generated copy below bin/, so walk up to the repository rather than trust the build paths.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

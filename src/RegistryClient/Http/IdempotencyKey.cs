@@ -20,10 +20,20 @@ public static class IdempotencyKey
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var canonical = submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null } };
-        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(canonical, RegistryJsonContext.Default.Submission);
+        return For(submission, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Canonical(submission), RegistryJsonContext.Default.Submission));
+    }
+
+    /// <summary>The key, reusing <paramref name="body"/> (the submission's serialised form) when it is already canonical.</summary>
+    internal static string For(Submission submission, byte[] body)
+    {
+        var canonical = Canonical(submission);
+        var bytes = ReferenceEquals(canonical, submission) ? body : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(canonical, RegistryJsonContext.Default.Submission);
+#if NET5_0_OR_GREATER
+        var hash = SHA256.HashData(bytes);
+#else
         using var sha = SHA256.Create();
         var hash = sha.ComputeHash(bytes);
+#endif
         var hex = new StringBuilder(32);
         for (var i = 0; i < 16; i++)
         {
@@ -32,6 +42,11 @@ public static class IdempotencyKey
 
         return $"{submission.Submitter.OrganisationCode}:{submission.LocalRecordId}:{hex}";
     }
+
+    private static Submission Canonical(Submission submission) =>
+        submission.Submitter is { SoftwareName: null, SoftwareVersion: null }
+            ? submission
+            : submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null } };
 
     /// <summary>The header value: an RFC 8941 string, quoted as the IETF Idempotency-Key draft says.</summary>
     internal static string Quote(string key) => "\"" + key.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -72,7 +72,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
-        return await SubmitAsync(body, IdempotencyKey.For(submission), submission.Submitter.OrganisationCode, cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(body, IdempotencyKey.For(submission, body), submission.Submitter.OrganisationCode, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Submits bytes already serialised (the outbox's path), with the key computed when they were queued.</summary>
