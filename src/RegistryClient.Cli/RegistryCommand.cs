@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RegistryClient.Cli.Map;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Validate;
 using VenousRegistry.Model;
@@ -13,6 +14,7 @@ internal static class RegistryCommand
         var root = new RootCommand("Validate, map and submit PMT-for-DVT cases to the venous registry (NICE HTG516).")
         {
             ValidateCommand.Create(stdout, stderr),
+            MapCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };

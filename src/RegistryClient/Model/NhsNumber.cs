@@ -36,4 +36,19 @@ public static class NhsNumber
 
         return check != 10 && check == value[9] - '0';
     }
+
+    /// <summary>
+    /// Strips the spaces and hyphens people and systems put in NHS numbers (<c>999 000 0018</c>, <c>999-000-0018</c>).
+    /// Anything else is left as it is, for the schema and rule VR001 to judge.
+    /// </summary>
+    public static string Normalise(string value)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value));
+        }
+
+        var trimmed = value.Trim();
+        return trimmed.IndexOfAny([' ', '-']) < 0 ? trimmed : trimmed.Replace(" ", "").Replace("-", "");
+    }
 }

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CsvHelper;
+
+namespace VenousRegistry.Mapping;
+
+/// <summary>One input row: its number (as a spreadsheet counts, the CSV header being row 1), its cells by column,
+/// or why it could not be read.</summary>
+internal sealed record SourceRow(int Row, IReadOnlyDictionary<string, string> Cells, string? Problem);
+
+/// <summary>Streams rows from CSV (CsvHelper: quotes, embedded separators and newlines, BOM) or JSON lines.</summary>
+internal static class RowReader
+{
+    public static IAsyncEnumerable<SourceRow> ReadAsync(Stream input, InputSettings settings, CancellationToken cancellationToken) =>
+        settings.Format == "jsonl" ? ReadJsonLinesAsync(input, cancellationToken) : ReadCsvAsync(input, settings.Delimiter, cancellationToken);
+
+    private static async IAsyncEnumerable<SourceRow> ReadCsvAsync(Stream input, string delimiter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        CsvMalformedRecord? malformed = null;
+        var options = new CsvReaderOptions
+        {
+            Separator = delimiter[0],
+            TrimWhitespace = true,
+            TrackLineNumbers = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow, // reported per row below, with the row's number
+            MalformedData = CsvMalformedDataHandling.Recover,
+            MissingField = CsvMissingFieldHandling.ReturnEmpty,
+            OnMalformedRecord = record => malformed = record,
+        };
+        using var csv = CsvReader.Create(input, options, true);
+        await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        var header = csv.Headers.ToArray();
+        if (header.Length == 0)
+        {
+            yield break;
+        }
+
+        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = new string[csv.FieldCount];
+            for (var i = 0; i < record.Length; i++)
+            {
+                record[i] = csv.GetString(i) ?? "";
+            }
+
+            var row = (int)csv.LineNumber;
+            string? problem = null;
+            if (malformed is { Reason: not CsvMalformedReason.FieldCountMismatch } bad)
+            {
+                problem = bad.Reason switch
+                {
+                    CsvMalformedReason.UnterminatedQuote => "has a quote that is never closed",
+                    CsvMalformedReason.StrayQuote => "has a stray quote in an unquoted field",
+                    _ => "has malformed quoting",
+                };
+            }
+            else if (record.Length != header.Length)
+            {
+                problem = $"has {record.Length} field(s) but the header has {header.Length}: the row is truncated or has an unquoted separator";
+            }
+
+            malformed = null;
+            yield return new SourceRow(row, Cells(header, record), problem);
+        }
+    }
+
+    private static async IAsyncEnumerable<SourceRow> ReadJsonLinesAsync(Stream input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        var row = 0;
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            row++;
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            Dictionary<string, string>? cells = null;
+            string? problem = null;
+            try
+            {
+                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    problem = "is not a JSON object";
+                }
+                else
+                {
+                    cells = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var property in document.RootElement.EnumerateObject())
+                    {
+                        cells[property.Name] = property.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => property.Value.GetString()!.Trim(),
+                            JsonValueKind.Null => "",
+                            _ => property.Value.GetRawText(),
+                        };
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                problem = "is not valid JSON";
+            }
+
+            yield return new SourceRow(row, cells ?? new Dictionary<string, string>(), problem);
+        }
+    }
+
+    private static Dictionary<string, string> Cells(string[] header, string[] record)
+    {
+        var cells = new Dictionary<string, string>(header.Length, StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++)
+        {
+            cells[header[i]] = i < record.Length ? record[i] : "";
+        }
+
+        return cells;
+    }
+}
