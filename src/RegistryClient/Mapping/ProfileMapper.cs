@@ -49,6 +49,7 @@ public static class ProfileMapper
             throw new ArgumentNullException(nameof(input));
         }
 
+        var plan = new Plan(Compile(profile.Fields, ""), Compile(profile.FollowUpFields ?? new Dictionary<string, FieldMap>(), "/followUps/0"));
         Episode? current = null;
         await foreach (var row in RowReader.ReadAsync(input, profile.Input, cancellationToken).ConfigureAwait(false))
         {
@@ -74,7 +75,7 @@ public static class ProfileMapper
                     continue;
                 }
 
-                current.AddFollowUp(row, profile);
+                current.AddFollowUp(row, plan);
                 continue;
             }
 
@@ -83,7 +84,7 @@ public static class ProfileMapper
                 yield return current.Finish(profile);
             }
 
-            current = new Episode(row, profile);
+            current = new Episode(row, profile, plan);
         }
 
         if (current is not null)
@@ -94,7 +95,16 @@ public static class ProfileMapper
 
     private static MappingResult Failed(SourceRow row, MappingError error) => new() { Row = row.Row, Errors = [error] };
 
-    private static string Cell(SourceRow row, string column) => row.Cells.TryGetValue(column, out var value) ? value.Trim() : "";
+    /// <summary>Resolves each field's schema type and pointer segments once per run, not once per row.</summary>
+    private static CompiledField[] Compile(IReadOnlyDictionary<string, FieldMap> fields, string basePointer) =>
+        fields.Select(f => new CompiledField(f.Key, f.Key.Split('/').Skip(1).ToArray(), f.Value, Types.At(f.Key, basePointer)!,
+            basePointer.Length == 0 && f.Key == "/patient/nhsNumber")).ToArray();
+
+    private sealed record CompiledField(string Pointer, string[] Segments, FieldMap Map, FieldType Type, bool IsIdentifier);
+
+    private sealed record Plan(CompiledField[] Fields, CompiledField[] FollowUpFields);
+
+    private static string Cell(SourceRow row, string column) => row.Cell(column).Trim();
 
     /// <summary>One episode being assembled from its rows.</summary>
     private sealed class Episode
@@ -105,7 +115,7 @@ public static class ProfileMapper
         private int _rows = 1;
         private DateTime? _dateOfBirth;
 
-        public Episode(SourceRow row, MappingProfile profile)
+        public Episode(SourceRow row, MappingProfile profile, Plan plan)
         {
             _row = row.Row;
             Key = Cell(row, profile.Key);
@@ -115,7 +125,7 @@ public static class ProfileMapper
                 return;
             }
 
-            Apply(row, profile.Fields, _document, "", _errors);
+            Apply(row, plan.Fields, _document, _errors);
             if (profile.DateOfBirth is { } dob)
             {
                 var cell = Cell(row, dob.Column);
@@ -123,7 +133,7 @@ public static class ProfileMapper
                 {
                     _errors.Add(new MappingError(row.Row, dob.Column, "The date of birth is empty; it is needed for the age at procedure."));
                 }
-                else if (DateTime.TryParseExact(cell, dob.Format ?? "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                else if (Conversion.TryParseDate(cell, dob.Format ?? "yyyy-MM-dd", out var date))
                 {
                     _dateOfBirth = date;
                 }
@@ -136,11 +146,11 @@ public static class ProfileMapper
 
         public string Key { get; }
 
-        public void AddFollowUp(SourceRow row, MappingProfile profile)
+        public void AddFollowUp(SourceRow row, Plan plan)
         {
             _rows++;
             var followUp = new JsonObject();
-            Apply(row, profile.FollowUpFields ?? new Dictionary<string, FieldMap>(), followUp, "/followUps/0", _errors);
+            Apply(row, plan.FollowUpFields, followUp, _errors);
             if (_document["followUps"] is not JsonArray list)
             {
                 _document["followUps"] = list = [];
@@ -190,11 +200,11 @@ public static class ProfileMapper
             }
         }
 
-        private static void Apply(SourceRow row, IReadOnlyDictionary<string, FieldMap> fields, JsonObject target, string basePointer, List<MappingError> errors)
+        private static void Apply(SourceRow row, CompiledField[] fields, JsonObject target, List<MappingError> errors)
         {
-            foreach (var (pointer, map) in fields)
+            foreach (var field in fields)
             {
-                var type = Types.At(pointer, basePointer)!;
+                var map = field.Map;
                 Converted converted;
                 if (map.Constant is not null)
                 {
@@ -207,30 +217,30 @@ public static class ProfileMapper
                     {
                         if (map.Default is not null)
                         {
-                            Set(target, pointer, map.Default.DeepClone());
+                            Set(target, field.Segments, map.Default.DeepClone());
                         }
 
                         continue; // an empty cell leaves the field out; validation says whether it was required
                     }
 
-                    var isIdentifier = basePointer.Length == 0 && pointer is "/patient/nhsNumber";
-                    converted = Conversion.FromCell(cell, map, type, isIdentifier);
+                    converted = Conversion.FromCell(cell, map, field.Type, field.IsIdentifier);
                     if (converted.Error is { } error)
                     {
-                        errors.Add(new MappingError(row.Row, map.Column!, error.Substring(0, 1).ToUpperInvariant() == error.Substring(0, 1) ? error : "The cell " + error));
+                        errors.Add(new MappingError(row.Row, map.Column!, "The cell " + error));
                         continue;
                     }
                 }
 
-                Set(target, pointer, converted.Value);
+                Set(target, field.Segments, converted.Value);
             }
         }
 
+        private static void Set(JsonObject root, string pointer, JsonNode? value) => Set(root, pointer.Split('/').Skip(1).ToArray(), value);
+
         /// <summary>Sets a value at a JSON Pointer, creating the objects and arrays on the way.</summary>
-        private static void Set(JsonObject root, string pointer, JsonNode? value)
+        private static void Set(JsonObject root, string[] segments, JsonNode? value)
         {
             JsonNode node = root;
-            var segments = pointer.Split('/').Skip(1).ToArray();
             for (var i = 0; i < segments.Length; i++)
             {
                 var last = i == segments.Length - 1;
@@ -271,7 +281,16 @@ public static class ProfileMapper
         /// <summary>Drops objects that ended up empty (e.g. a complication whose cells were all blank).</summary>
         private static JsonObject Prune(JsonObject node)
         {
-            foreach (var (name, child) in node.ToList())
+            List<KeyValuePair<string, JsonNode?>>? children = null;
+            foreach (var child in node)
+            {
+                if (child.Value is JsonObject or JsonArray)
+                {
+                    (children ??= []).Add(child);
+                }
+            }
+
+            foreach (var (name, child) in children ?? [])
             {
                 switch (child)
                 {

@@ -5,9 +5,12 @@ using CsvHelper;
 
 namespace VenousRegistry.Mapping;
 
-/// <summary>One input row: its number (as a spreadsheet counts, the CSV header being row 1), its cells by column,
-/// or why it could not be read.</summary>
-internal sealed record SourceRow(int Row, IReadOnlyDictionary<string, string> Cells, string? Problem);
+/// <summary>One input row: its number (as a spreadsheet counts, the CSV header being row 1), its cells (looked up by
+/// column through an index shared by every row of the file), or why it could not be read.</summary>
+internal sealed record SourceRow(int Row, string[] Values, IReadOnlyDictionary<string, int> Columns, string? Problem)
+{
+    public string Cell(string column) => Columns.TryGetValue(column, out var i) && i < Values.Length ? Values[i] : "";
+}
 
 /// <summary>Streams rows from CSV (CsvHelper: quotes, embedded separators and newlines, BOM) or JSON lines.</summary>
 internal static class RowReader
@@ -36,6 +39,12 @@ internal static class RowReader
             yield break;
         }
 
+        var columns = new Dictionary<string, int>(header.Length, StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++)
+        {
+            columns[header[i]] = i; // a repeated header name resolves to its last column
+        }
+
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var record = new string[csv.FieldCount];
@@ -61,7 +70,7 @@ internal static class RowReader
             }
 
             malformed = null;
-            yield return new SourceRow(row, Cells(header, record), problem);
+            yield return new SourceRow(row, record, columns, problem);
         }
     }
 
@@ -78,7 +87,8 @@ internal static class RowReader
                 continue;
             }
 
-            Dictionary<string, string>? cells = null;
+            Dictionary<string, int>? columns = null;
+            var values = new List<string>();
             string? problem = null;
             try
             {
@@ -89,15 +99,16 @@ internal static class RowReader
                 }
                 else
                 {
-                    cells = new Dictionary<string, string>(StringComparer.Ordinal);
+                    columns = new Dictionary<string, int>(StringComparer.Ordinal);
                     foreach (var property in document.RootElement.EnumerateObject())
                     {
-                        cells[property.Name] = property.Value.ValueKind switch
+                        columns[property.Name] = values.Count;
+                        values.Add(property.Value.ValueKind switch
                         {
                             JsonValueKind.String => property.Value.GetString()!.Trim(),
                             JsonValueKind.Null => "",
                             _ => property.Value.GetRawText(),
-                        };
+                        });
                     }
                 }
             }
@@ -106,18 +117,7 @@ internal static class RowReader
                 problem = "is not valid JSON";
             }
 
-            yield return new SourceRow(row, cells ?? new Dictionary<string, string>(), problem);
+            yield return new SourceRow(row, values.ToArray(), columns ?? new Dictionary<string, int>(), problem);
         }
-    }
-
-    private static Dictionary<string, string> Cells(string[] header, string[] record)
-    {
-        var cells = new Dictionary<string, string>(header.Length, StringComparer.Ordinal);
-        for (var i = 0; i < header.Length; i++)
-        {
-            cells[header[i]] = i < record.Length ? record[i] : "";
-        }
-
-        return cells;
     }
 }

@@ -150,4 +150,24 @@ public sealed class ProfileFeatureTests
         Assert.Contains("feilds", Assert.Single(unknown).Message, StringComparison.Ordinal);
         Assert.Equal(4, Assert.Single(broken).Line);
     }
+
+    [Theory]
+    [InlineData("29/02/2024", "dd/MM/yyyy")]
+    [InlineData("29/02/2023", "dd/MM/yyyy")]
+    [InlineData("31/04/2024", "dd/MM/yyyy")]
+    [InlineData("00/01/2024", "dd/MM/yyyy")]
+    [InlineData("01-12-2024", "dd/MM/yyyy")]
+    [InlineData("01-12-2024", "dd-MM-yyyy")]
+    [InlineData("01.12.2024", "dd.MM.yyyy")]
+    [InlineData("2024-12-01", "yyyy-MM-dd")]
+    [InlineData("2024-13-01", "yyyy-MM-dd")]
+    [InlineData("1/12/2024", "d/MM/yyyy")]
+    [InlineData("1/12/2024", "dd/MM/yyyy")]
+    [InlineData("0001/12/24", "dd/MM/yyyy")]
+    public void DateFastPath_AgreesWithTheCultureAwareParser(string text, string format)
+    {
+        var expected = DateTime.TryParseExact(text, format, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date);
+
+        Assert.Equal((expected, date), (Conversion.TryParseDate(text, format, out var fast), fast));
+    }
 }
