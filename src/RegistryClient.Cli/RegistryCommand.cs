@@ -1,6 +1,8 @@
 using System.CommandLine;
+using RegistryClient.Cli.Demo;
 using RegistryClient.Cli.Map;
 using RegistryClient.Cli.Sandbox;
+using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
 using VenousRegistry.Model;
 
@@ -13,8 +15,10 @@ internal static class RegistryCommand
     {
         var root = new RootCommand("Validate, map and submit PMT-for-DVT cases to the venous registry (NICE HTG516).")
         {
+            DemoCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
             MapCommand.Create(stdout, stderr),
+            SubmitCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };

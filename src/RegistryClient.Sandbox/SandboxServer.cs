@@ -33,6 +33,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly byte[] _token;
     private long _requests;
     private long _faults;
+    private readonly long[] _faultsByKind = new long[5];
     private long _windowStart;
     private int _windowCount;
 
@@ -56,6 +57,10 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Faults injected so far (503s, 429s, dropped connections, lost responses).</summary>
     public long FaultsInjected => Interlocked.Read(ref _faults);
+
+    /// <summary>Injected faults so far by kind.</summary>
+    public SandboxFaultCounts Faults => new(
+        Interlocked.Read(ref _faultsByKind[1]), Interlocked.Read(ref _faultsByKind[2]), Interlocked.Read(ref _faultsByKind[3]), Interlocked.Read(ref _faultsByKind[4]));
 
     /// <summary>Starts a sandbox and returns once it accepts connections.</summary>
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
@@ -273,15 +278,16 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _faults);
+        if (fault == 4 && !(HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/v1/submissions"))
+        {
+            fault = 1;
+        }
+
+        Interlocked.Increment(ref _faultsByKind[fault]);
         if (fault == 4)
         {
-            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/v1/submissions")
-            {
-                context.Items[LoseResponse] = true;
-                return 0;
-            }
-
-            return 1;
+            context.Items[LoseResponse] = true;
+            return 0;
         }
 
         return fault;
@@ -347,3 +353,10 @@ public sealed class SandboxServer : IAsyncDisposable
         await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 }
+
+/// <summary>Faults a sandbox has injected, by kind.</summary>
+/// <param name="Unavailable">503 responses with Retry-After.</param>
+/// <param name="TooManyRequests">429 responses with Retry-After.</param>
+/// <param name="DroppedConnections">Connections dropped before the request was handled.</param>
+/// <param name="LostResponses">Submissions stored whose response was then lost (the connection dropped).</param>
+public sealed record SandboxFaultCounts(long Unavailable, long TooManyRequests, long DroppedConnections, long LostResponses);
