@@ -51,6 +51,8 @@ public static class RegistryClientServiceCollectionExtensions
                 : throw new OptionsValidationException(RegistryClientOptions.SectionName, typeof(RegistryClientOptions),
                     ["RegistryClient:Token is required unless an IRegistryTokenProvider is registered."]));
         services.TryAddTransient<BearerTokenHandler>();
+        services.TryAddSingleton(_ => new RegistryBackPressure(TimeProvider.System));
+        services.TryAddTransient<BackPressureHandler>();
         services.AddLogging();
 
         var settings = new RefitSettings
@@ -73,6 +75,7 @@ public static class RegistryClientServiceCollectionExtensions
         builder.AddResilienceHandler("registry", (pipeline, context) =>
             RegistryResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<RegistryClientOptions>>().Value, TimeProvider.System));
         builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
+        builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
 
         services.TryAddSingleton(sp => new RegistryClient(sp.GetRequiredService<IRegistryApi>(), sp.GetRequiredService<ILogger<RegistryClient>>()));
         return builder;

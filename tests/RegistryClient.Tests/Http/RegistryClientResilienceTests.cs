@@ -58,6 +58,23 @@ public sealed class RegistryClientResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task TooManyRequests_HoldsBackEveryCallOfTheClient_NotJustTheOneThatGotIt()
+    {
+        Script(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"), Created(), Created());
+        using var client = NewClient();
+
+        var first = client.SubmitAsync(TestSubmissions.Load());
+        await Task.Delay(300);
+        var second = client.SubmitAsync(TestSubmissions.Load(1)); // sent while the 429's hold is on
+        await Task.WhenAll(first, second);
+
+        var times = _server.LogEntries.Select(e => e.RequestMessage.DateTime).Order().ToList();
+        Assert.Equal(3, times.Count);
+        Assert.All(times.Skip(1), t => Assert.True(t - times[0] >= TimeSpan.FromSeconds(1.5), $"a request went out {t - times[0]} after the 429"));
+        Assert.Equal(SubmissionStatus.Accepted, (await second).Status);
+    }
+
+    [Fact]
     public async Task Submit_RetryAfterBeyondTheTimeBudget_EndsAtOnceAsTransientFailure()
     {
         Script(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "120"), Created());
