@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RegistryClient.Cli.Demo;
 using RegistryClient.Cli.Map;
+using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
@@ -19,6 +20,7 @@ internal static class RegistryCommand
             ValidateCommand.Create(stdout, stderr),
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
+            ReportCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };
