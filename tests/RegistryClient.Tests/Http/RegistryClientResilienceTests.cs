@@ -31,12 +31,12 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         Assert.Equal(SubmissionStatus.Accepted, result.Status);
         Assert.Equal("sub_1", result.Receipt!.Id);
-        var requests = _server.LogEntries.Select(e => e.RequestMessage).ToList();
+        var requests = _server.LogEntries.Select(e => e.RequestMessage!).ToList();
         Assert.Equal(3, requests.Count);
         var expectedBody = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
         Assert.All(requests, r => Assert.Equal(expectedBody, r.BodyAsBytes));
-        Assert.All(requests, r => Assert.Equal($"\"{IdempotencyKey.For(submission)}\"", r.Headers!["Idempotency-Key"].Single()));
-        Assert.All(requests, r => Assert.Equal("Bearer test-token", r.Headers!["Authorization"].Single()));
+        Assert.All(requests, r => Assert.Equal($"\"{IdempotencyKey.For(submission)}\"", r.Headers!["Idempotency-Key"]!.Single()));
+        Assert.All(requests, r => Assert.Equal("Bearer test-token", r.Headers!["Authorization"]!.Single()));
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         var second = client.SubmitAsync(TestSubmissions.Load(1)); // sent while the 429's hold is on
         await Task.WhenAll(first, second);
 
-        var times = _server.LogEntries.Select(e => e.RequestMessage.DateTime).Order().ToList();
+        var times = _server.LogEntries.Select(e => e.RequestMessage!.DateTime).Order().ToList();
         Assert.Equal(3, times.Count);
         Assert.All(times.Skip(1), t => Assert.True(t - times[0] >= TimeSpan.FromSeconds(1.5), $"a request went out {t - times[0]} after the 429"));
         Assert.Equal(SubmissionStatus.Accepted, (await second).Status);
@@ -127,7 +127,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         var result = await client.SubmitAsync(TestSubmissions.Load());
 
         Assert.Equal(SubmissionStatus.Replayed, result.Status);
-        Assert.Single(_server.LogEntries.Select(e => e.RequestMessage.Headers!["Idempotency-Key"].Single()).Distinct());
+        Assert.Single(_server.LogEntries.Select(e => e.RequestMessage!.Headers!["Idempotency-Key"]!.Single()).Distinct());
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         await client.SubmitAsync(TestSubmissions.Load());
 
-        Assert.Equal(["Bearer token-1", "Bearer token-2"], _server.LogEntries.Select(e => e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], _server.LogEntries.Select(e => e.RequestMessage!.Headers!["Authorization"]!.Single()));
     }
 
     [Theory]
