@@ -23,7 +23,8 @@ internal static class DemoCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var failRate = new Option<double>("--fail-rate") { Description = "Share of calls the sandbox fails on purpose.", DefaultValueFactory = _ => 0.2 };
-        var command = new Command("demo", "Run the whole flow on embedded samples against a local sandbox that injects faults, and say what happened.") { failRate };
+        var seed = new Option<int>("--seed") { Description = "Seed of the sandbox's fault dice, for a repeatable run.", DefaultValueFactory = _ => 7 };
+        var command = new Command("demo", "Run the whole flow on embedded samples against a local sandbox that injects faults, and say what happened.") { failRate, seed };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var rate = parse.GetValue(failRate);
@@ -37,7 +38,7 @@ internal static class DemoCommand
             var workDirectory = Directory.CreateTempSubdirectory("registry-demo-").FullName;
             try
             {
-                await RunAsync(rate, workDirectory, stdout, cancellationToken);
+                await RunAsync(rate, parse.GetValue(seed), workDirectory, stdout, cancellationToken);
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:0.0} s. Next: registry sandbox, then registry submit against it; see the README."));
                 return ExitCodes.Success;
             }
@@ -49,7 +50,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private static async Task RunAsync(double failRate, string workDirectory, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task RunAsync(double failRate, int seed, string workDirectory, TextWriter stdout, CancellationToken cancellationToken)
     {
         await stdout.WriteLineAsync($"RegistryClient demo: sample export -> mapping -> validation -> outbox -> registry, against a local sandbox that fails {failRate * 100:0}% of calls on purpose.");
 
@@ -100,7 +101,7 @@ internal static class DemoCommand
         await stdout.WriteLineAsync($"2. Validated against the schema and NICE HTG516 rules: {valid.Count} valid; {mapped.Count - valid.Count} invalid and not queued ({string.Join("; ", invalidCodes)}).");
 
         // 3-4. Queue and submit through the faults.
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = failRate, RetryAfterSeconds = 1, Seed = 516 }, cancellationToken);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = failRate, RetryAfterSeconds = 1, Seed = seed }, cancellationToken);
         using var client = Client.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token, RetryBaseDelay = TimeSpan.FromMilliseconds(200) });
         using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(workDirectory, "outbox.db"), cancellationToken);
         var submitter = new BatchSubmitter(client, outbox);
