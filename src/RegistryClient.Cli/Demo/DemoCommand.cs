@@ -44,6 +44,7 @@ internal static class DemoCommand
             }
             finally
             {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // pooled connections hold the outbox file open (Windows)
                 Directory.Delete(workDirectory, recursive: true);
             }
         });

@@ -74,7 +74,7 @@ public sealed class BatchSubmitter
 
         var pending = await _outbox.PendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
         int accepted = 0, replayed = 0, rejected = 0, stillPending = 0, done = 0, unauthorized = 0;
-        var resumeAt = 0L; // Environment.TickCount64-style timestamp before which no worker sends (shared back-pressure)
+        var resumeAt = 0L; // Stopwatch timestamp before which no worker sends (shared back-pressure); 0 when not held
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(concurrency, concurrency);
         var workers = new List<Task>(pending.Count);
@@ -93,10 +93,10 @@ public sealed class BatchSubmitter
             {
                 try
                 {
-                    var wait = Interlocked.Read(ref resumeAt) - Environment.TickCount;
+                    var wait = Interlocked.Read(ref resumeAt) - System.Diagnostics.Stopwatch.GetTimestamp();
                     if (wait > 0)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(wait), stop.Token).ConfigureAwait(false);
+                        await Task.Delay(TimeSpan.FromSeconds((double)wait / System.Diagnostics.Stopwatch.Frequency), stop.Token).ConfigureAwait(false);
                     }
 
                     var result = await _client.SubmitAsync(entry.Body, entry.IdempotencyKey, entry.OrganisationCode, stop.Token).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public sealed class BatchSubmitter
                         default:
                             if (result.RetryAfter is { } retryAfter)
                             {
-                                Interlocked.Exchange(ref resumeAt, Environment.TickCount + (long)retryAfter.TotalMilliseconds);
+                                Interlocked.Exchange(ref resumeAt, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(retryAfter.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
                             }
 
                             await _outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, result.Detail ?? "transient failure", CancellationToken.None).ConfigureAwait(false);
