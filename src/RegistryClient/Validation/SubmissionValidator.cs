@@ -131,7 +131,7 @@ public sealed class SubmissionValidator
         }
 
         var issues = RunRules(submission);
-        report = issues.Count == 0 ? ValidationReport.Clean(submission.LocalRecordId) : Located(issues, document, submission.LocalRecordId);
+        report = issues.Count == 0 ? ValidationReport.Clean(submission.LocalRecordId) : Located(issues, JsonLocations.Build(document, 1000), submission.LocalRecordId);
         return true;
     }
 
@@ -187,7 +187,7 @@ public sealed class SubmissionValidator
             issues.AddRange(RunRules(submission));
         }
 
-        return Located(issues, document, submission?.LocalRecordId ?? LocalRecordIdOf(document));
+        return Located(issues, locations, submission?.LocalRecordId ?? LocalRecordIdOf(document)); // the index built above, not a second one
     }
 
     private List<ValidationIssue> RunRules(Submission submission)
@@ -233,9 +233,8 @@ public sealed class SubmissionValidator
         }
     }
 
-    private static ValidationReport Located(List<ValidationIssue> issues, ReadOnlyMemory<byte> document, string? localRecordId)
+    private static ValidationReport Located(List<ValidationIssue> issues, JsonLocations locations, string? localRecordId)
     {
-        var locations = JsonLocations.Build(document, 1000);
         var located = issues
             .Select(i =>
             {
