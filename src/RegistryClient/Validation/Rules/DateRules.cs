@@ -55,70 +55,43 @@ public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity
             }
         }
 
-        // Every document pays for this check, so find the latest date without building pointers; only a document
-        // with a future date enumerates them.
-        if (LatestDate(submission) <= context.Today)
-        {
-            return;
-        }
-
-        foreach (var (pointer, date) in AllDates(submission))
+        foreach (var (pointer, index, date) in AllDates(submission))
         {
             if (date > context.Today)
             {
-                context.Report(pointer, "This date is in the future.");
+                context.Report(index < 0 ? pointer : string.Format(CultureInfo.InvariantCulture, pointer, index), "This date is in the future.");
             }
         }
     }
 
-    private static DateTime LatestDate(Submission s)
+    /// <summary>
+    /// Every date of the episode with its pointer as a template (index -1: the pointer itself; otherwise <c>{0}</c>
+    /// stands for the element's index). Every document pays for this check, so only one with a future date builds a
+    /// pointer string.
+    /// </summary>
+    private static IEnumerable<(string Pointer, int Index, DateTime Date)> AllDates(Submission s)
     {
-        var latest = s.Presentation.SymptomOnsetDate;
-        latest = Max(latest, s.Presentation.DiagnosisDate);
-        latest = Max(latest, s.Procedure.ProcedureDate);
-        latest = Max(latest, s.Procedure.IvcFilter.RetrievedDate ?? latest);
-        if (s.Outcome is { } outcome)
-        {
-            latest = Max(latest, outcome.DischargeDate);
-            foreach (var complication in outcome.Complications)
-            {
-                latest = Max(latest, complication.OnsetDate);
-            }
-        }
-
-        foreach (var followUp in s.FollowUps ?? [])
-        {
-            latest = Max(latest, followUp.AssessmentDate);
-        }
-
-        return latest;
-    }
-
-    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
-
-    private static IEnumerable<(string Pointer, DateTime Date)> AllDates(Submission s)
-    {
-        yield return ("/presentation/symptomOnsetDate", s.Presentation.SymptomOnsetDate);
-        yield return ("/presentation/diagnosisDate", s.Presentation.DiagnosisDate);
-        yield return ("/procedure/procedureDate", s.Procedure.ProcedureDate);
+        yield return ("/presentation/symptomOnsetDate", -1, s.Presentation.SymptomOnsetDate);
+        yield return ("/presentation/diagnosisDate", -1, s.Presentation.DiagnosisDate);
+        yield return ("/procedure/procedureDate", -1, s.Procedure.ProcedureDate);
         if (s.Procedure.IvcFilter.RetrievedDate is { } retrieved)
         {
-            yield return ("/procedure/ivcFilter/retrievedDate", retrieved);
+            yield return ("/procedure/ivcFilter/retrievedDate", -1, retrieved);
         }
 
         if (s.Outcome is { } outcome)
         {
-            yield return ("/outcome/dischargeDate", outcome.DischargeDate);
+            yield return ("/outcome/dischargeDate", -1, outcome.DischargeDate);
             for (var i = 0; i < outcome.Complications.Count; i++)
             {
-                yield return ($"/outcome/complications/{i}/onsetDate", outcome.Complications[i].OnsetDate);
+                yield return ("/outcome/complications/{0}/onsetDate", i, outcome.Complications[i].OnsetDate);
             }
         }
 
         var followUps = s.FollowUps ?? [];
         for (var i = 0; i < followUps.Count; i++)
         {
-            yield return ($"/followUps/{i}/assessmentDate", followUps[i].AssessmentDate);
+            yield return ("/followUps/{0}/assessmentDate", i, followUps[i].AssessmentDate);
         }
     }
 }
