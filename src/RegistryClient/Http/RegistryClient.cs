@@ -55,8 +55,7 @@ public sealed class RegistryClient : IDisposable
 
         services.AddRegistryClient(o => Copy(options, o));
         var provider = services.BuildServiceProvider();
-        var validated = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
-        _ = validated;
+        _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
         return new RegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<RegistryClient>>(), provider);
     }
 
@@ -183,7 +182,7 @@ public sealed class RegistryClient : IDisposable
             {
                 HttpStatusCode.Created when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Accepted, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
                 HttpStatusCode.OK when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Replayed, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
-                HttpStatusCode.BadRequest => new SubmissionResult { Status = SubmissionStatus.Rejected, Errors = Problem(response)?.Errors ?? [], IdempotencyKey = key, HttpStatus = status, Detail = Problem(response)?.Title },
+                HttpStatusCode.BadRequest when Problem(response) is var problem => new SubmissionResult { Status = SubmissionStatus.Rejected, Errors = problem?.Errors ?? [], IdempotencyKey = key, HttpStatus = status, Detail = problem?.Title },
                 (HttpStatusCode)422 => new SubmissionResult { Status = SubmissionStatus.Conflict, IdempotencyKey = key, HttpStatus = status },
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SubmissionResult { Status = SubmissionStatus.Unauthorized, IdempotencyKey = key, HttpStatus = status },
                 _ => new SubmissionResult
@@ -191,20 +190,13 @@ public sealed class RegistryClient : IDisposable
                     Status = SubmissionStatus.TransientFailure,
                     IdempotencyKey = key,
                     HttpStatus = status,
-                    RetryAfter = RegistryResilience.RetryAfter(response.Headers?.RetryAfter is null ? null : ResponseWithRetryAfter(response), TimeProvider.System),
+                    RetryAfter = RegistryResilience.RetryAfter(response.Headers?.RetryAfter, TimeProvider.System),
                     Detail = RegistryResilience.IsTransient(statusCode)
                         ? $"HTTP {status} outlasted the retries or the time budget"
                         : $"unexpected HTTP {status}",
                 },
             };
         }
-    }
-
-    private static HttpResponseMessage ResponseWithRetryAfter(IApiResponse response)
-    {
-        var message = new HttpResponseMessage(response.StatusCode ?? HttpStatusCode.ServiceUnavailable);
-        message.Headers.RetryAfter = response.Headers?.RetryAfter;
-        return message;
     }
 
     private static async Task<IApiResponse<T>> Call<T>(Func<Task<IApiResponse<T>>> call, CancellationToken cancellationToken)

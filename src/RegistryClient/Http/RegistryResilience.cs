@@ -62,9 +62,12 @@ internal static class RegistryResilience
         });
 
     /// <summary>The wait the response asks for, in either form of <c>Retry-After</c> (delta-seconds or HTTP-date).</summary>
-    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time) => RetryAfter(response?.Headers.RetryAfter, time);
+
+    /// <summary>The wait a <c>Retry-After</c> header value asks for; an HTTP-date in the past is no wait.</summary>
+    internal static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, TimeProvider time)
     {
-        if (response?.Headers.RetryAfter is not { } retryAfter)
+        if (retryAfter is null)
         {
             return null;
         }
