@@ -29,6 +29,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly SandboxOptions _options;
     private readonly SubmissionValidator _validator = new();
     private readonly Dictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly Lock _rateWindow = new();
     private readonly Random _dice;
     private readonly byte[] _token;
     private long _requests;
@@ -189,14 +190,18 @@ public sealed class SandboxServer : IAsyncDisposable
             return;
         }
 
+        bool first;
         lock (_inFlight)
         {
-            if (!_inFlight.TryAdd(key, 0))
-            {
-                context.Response.Headers.RetryAfter = "1";
-                _ = Problem(context, 409, "A request with this Idempotency-Key is still in progress; retry later with the same key");
-                return;
-            }
+            first = _inFlight.TryAdd(key, 0);
+        }
+
+        if (!first)
+        {
+            // Written outside the lock and awaited: the response must be complete before the handler returns.
+            context.Response.Headers.RetryAfter = "1";
+            await Problem(context, 409, "A request with this Idempotency-Key is still in progress; retry later with the same key");
+            return;
         }
 
         try
@@ -300,7 +305,7 @@ public sealed class SandboxServer : IAsyncDisposable
             return false;
         }
 
-        lock (_inFlight)
+        lock (_rateWindow)
         {
             var second = Environment.TickCount64 / 1000;
             if (second != _windowStart)
