@@ -6,7 +6,7 @@ namespace VenousRegistry.Mapping;
 /// <summary>Checks a deserialised profile against the submission schema; pointers are into the profile file.</summary>
 internal static class ProfileChecker
 {
-    private static readonly SchemaTypes Types = SchemaTypes.Load();
+    private static SchemaTypes Types => SchemaTypes.Submission;
 
     public static List<ProfileError> Check(MappingProfile profile)
     {

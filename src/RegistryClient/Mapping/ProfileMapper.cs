@@ -34,7 +34,7 @@ public sealed record MappingResult
 /// </summary>
 public static class ProfileMapper
 {
-    private static readonly SchemaTypes Types = SchemaTypes.Load();
+    private static SchemaTypes Types => SchemaTypes.Submission;
 
     /// <summary>Maps every episode of <paramref name="input"/>, in order.</summary>
     public static async IAsyncEnumerable<MappingResult> MapAsync(MappingProfile profile, Stream input, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -16,7 +16,10 @@ internal sealed class SchemaTypes
 
     private SchemaTypes(JsonObject root) => _root = root;
 
-    public static SchemaTypes Load()
+    /// <summary>The types of the embedded submission schema, read once for the profile checker and the mapper alike.</summary>
+    public static SchemaTypes Submission { get; } = Load();
+
+    private static SchemaTypes Load()
     {
         using var stream = SubmissionSchema.OpenRead();
         return new SchemaTypes((JsonObject)JsonNode.Parse(stream)!);
