@@ -22,7 +22,7 @@ internal static class ReportCommand
             var inputError = false;
             foreach (var (path, display) in SubmissionFiles.Expand(parse.GetValue(paths)!, stderr))
             {
-                var file = await SubmissionFiles.ReadAsync(path, display, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
+                var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
                 if (file.InputError is not null)
                 {
                     await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
@@ -30,9 +30,9 @@ internal static class ReportCommand
                     continue;
                 }
 
-                foreach (var document in file.Documents)
+                foreach (var (document, report) in documents)
                 {
-                    data.Add(await validator.ValidateAsync(document.Utf8, cancellationToken), document.Utf8);
+                    data.Add(report, document.Utf8);
                 }
             }
 

@@ -83,7 +83,7 @@ internal static class SubmitCommand
         var inputErrors = false;
         foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
         {
-            var file = await SubmissionFiles.ReadAsync(path, display, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
+            var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
             if (file.InputError is not null)
             {
                 await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
@@ -91,16 +91,14 @@ internal static class SubmitCommand
                 continue;
             }
 
-            foreach (var document in file.Documents)
+            foreach (var (document, report) in documents)
             {
-                var report = await validator.ValidateAsync(document.Utf8, cancellationToken);
                 if (!report.IsValid)
                 {
                     invalid++;
                     foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error))
                     {
-                        var line = document.StartLine + (issue.Line ?? 1) - 1;
-                        await stderr.WriteLineAsync($"{display}:{line}:{issue.Column ?? 1}: error {issue.Code}: {issue.Message} [{issue.Path}] (not queued)");
+                        await stderr.WriteLineAsync($"{display}:{issue.Line ?? 1}:{issue.Column ?? 1}: error {issue.Code}: {issue.Message} [{issue.Path}] (not queued)");
                     }
 
                     continue;

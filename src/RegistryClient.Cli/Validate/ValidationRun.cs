@@ -39,18 +39,28 @@ internal sealed class ValidationRun(IReadOnlyList<FileResult> files, bool warnin
         var files = new List<FileResult>();
         foreach (var (path, display) in inputs)
         {
-            var file = await SubmissionFiles.ReadAsync(path, display, maxDocumentBytes, cancellationToken);
-            var documents = new List<DocumentResult>(file.Documents.Count);
-            foreach (var document in file.Documents)
-            {
-                var report = await validator.ValidateAsync(document.Utf8, cancellationToken);
-                documents.Add(new DocumentResult(document.Index, InFile(report, document)));
-            }
-
-            files.Add(new FileResult(file.DisplayPath, documents, file.InputError));
+            var (file, documents) = await ValidateFileAsync(path, display, validator, maxDocumentBytes, cancellationToken);
+            files.Add(new FileResult(file.DisplayPath, documents.Select(d => new DocumentResult(d.Document.Index, d.Report)).ToList(), file.InputError));
         }
 
         return new ValidationRun(files, warningsAsErrors);
+    }
+
+    /// <summary>
+    /// Reads one input and validates each of its documents, with issue positions in file coordinates: the one
+    /// read-and-validate step that <c>validate</c>, <c>submit</c> and <c>report</c> share.
+    /// </summary>
+    public static async Task<(SubmissionFile File, IReadOnlyList<(SubmissionDocument Document, ValidationReport Report)> Documents)> ValidateFileAsync(
+        string path, string display, SubmissionValidator validator, int maxDocumentBytes, CancellationToken cancellationToken)
+    {
+        var file = await SubmissionFiles.ReadAsync(path, display, maxDocumentBytes, cancellationToken);
+        var documents = new List<(SubmissionDocument, ValidationReport)>(file.Documents.Count);
+        foreach (var document in file.Documents)
+        {
+            documents.Add((document, InFile(await validator.ValidateAsync(document.Utf8, cancellationToken), document)));
+        }
+
+        return (file, documents);
     }
 
     private static ValidationReport InFile(ValidationReport report, SubmissionDocument document)
