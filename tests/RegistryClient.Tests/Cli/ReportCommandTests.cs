@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace RegistryClient.Tests.Cli;
@@ -48,17 +47,8 @@ public sealed class ReportCommandTests : IDisposable
     {
         var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
         Assert.True(chromium is not null, "Chromium is needed for this test; .ci/run installs the Debian package 'chromium'.");
-        var start = new ProcessStartInfo(chromium!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", new Uri(html).AbsoluteUri })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var dom = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return await dom;
+        var (_, dom, _) = await ExternalProcess.RunAsync(chromium!, null, TimeSpan.FromSeconds(90),
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom", new Uri(html).AbsoluteUri);
+        return dom;
     }
 }

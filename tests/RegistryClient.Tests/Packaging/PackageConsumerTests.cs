@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RegistryClient.Tests.Packaging;
 
 /// <summary>
@@ -66,20 +64,8 @@ public sealed class PackageConsumerTests : IDisposable
 
     private static async Task<string> Run(string directory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(" ", args)} failed:\n{output}");
-        return output;
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync("dotnet", directory, TimeSpan.FromMinutes(5), args);
+        Assert.True(exit == 0, $"dotnet {string.Join(" ", args)} failed:\n{stdout}{stderr}");
+        return stdout + stderr;
     }
 }
