@@ -35,14 +35,5 @@ internal static class MappingTestData
         return results;
     }
 
-    public static JsonNode? At(JsonObject document, string pointer)
-    {
-        JsonNode? node = document;
-        foreach (var segment in pointer.Split('/').Skip(1))
-        {
-            node = node is JsonArray array ? array[int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture)] : node?[segment];
-        }
-
-        return node;
-    }
+    public static JsonNode? At(JsonObject document, string pointer) => TestJson.At(document, pointer);
 }

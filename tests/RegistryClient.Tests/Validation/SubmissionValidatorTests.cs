@@ -58,7 +58,7 @@ public sealed class SubmissionValidatorTests
         // object that lacks it, whose property name is then the one on the reported line.
         var node = JsonNode.Parse(bytes)!;
         var segments = expected.Path.Split('/').Skip(1).ToList();
-        while (segments.Count > 0 && Resolve(node, segments) is null)
+        while (segments.Count > 0 && TestJson.Resolve(node, segments) is null)
         {
             segments.RemoveAt(segments.Count - 1);
         }
@@ -74,26 +74,6 @@ public sealed class SubmissionValidatorTests
         var propertyAt = line.IndexOf(located, StringComparison.Ordinal);
         Assert.True(propertyAt >= 0 && propertyAt < issue.Column, $"line {issue.Line} column {issue.Column} is not at {located}: {line}");
         Assert.True(issue.Column - 1 <= line.Length);
-    }
-
-    private static JsonNode? Resolve(JsonNode node, IEnumerable<string> segments)
-    {
-        JsonNode? current = node;
-        foreach (var segment in segments)
-        {
-            current = current switch
-            {
-                JsonObject o => o.TryGetPropertyValue(segment, out var child) ? child : null,
-                JsonArray a when int.TryParse(segment, out var i) && i < a.Count => a[i],
-                _ => null,
-            };
-            if (current is null)
-            {
-                return null;
-            }
-        }
-
-        return current;
     }
 
     [Fact]
