@@ -1,15 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using VenousRegistry.Http;
-using VenousRegistry.Model;
-using VenousRegistry.Sandbox;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Model;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Benchmarks;
 
 /// <summary>
-/// Client overhead: <see cref="Client.SubmitAsync(Submission, CancellationToken)"/> against a raw <see cref="HttpClient"/>
+/// VenousRegistryClient overhead: <see cref="Client.SubmitAsync(Submission, CancellationToken)"/> against a raw <see cref="HttpClient"/>
 /// posting the same bytes with the same headers to the in-process sandbox (both hit the replay path, so the server's
 /// work is identical). Target: within 1.2x raw.
 /// </summary>
@@ -17,7 +16,7 @@ namespace RegistryClient.Benchmarks;
 public class ClientBenchmarks
 {
     private SandboxServer _sandbox = null!;
-    private Client _client = null!;
+    private VenousRegistryClient _client = null!;
     private HttpClient _raw = null!;
     private Submission[] _submissions = [];
     private byte[][] _bodies = [];
@@ -30,7 +29,7 @@ public class ClientBenchmarks
     public async Task Setup()
     {
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
-        _client = Client.Create(new RegistryClientOptions { Endpoint = _sandbox.BaseAddress, Token = _sandbox.Token });
+        _client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = _sandbox.BaseAddress, Token = _sandbox.Token });
         _raw = new HttpClient { BaseAddress = _sandbox.BaseAddress };
         _raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _sandbox.Token);
         var file = Directory.EnumerateFiles(Path.Combine(ValidationBenchmarks.SamplesRoot(), "valid"), "*.json").Order().First();

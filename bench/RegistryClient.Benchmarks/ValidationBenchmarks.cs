@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
-using VenousRegistry.Validation;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Benchmarks;
 

@@ -5,7 +5,7 @@ using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
 namespace RegistryClient.Cli;
 

@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using RegistryClient.Cli.Submit;
-using VenousRegistry.Http;
-using VenousRegistry.Mapping;
-using VenousRegistry.Model;
-using VenousRegistry.Outbox;
-using VenousRegistry.Sandbox;
-using VenousRegistry.Validation;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Mapping;
+using RegistryClient.Model;
+using RegistryClient.Outbox;
+using RegistryClient.Outbox.Sqlite;
+using RegistryClient.Testing;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Demo;
 
@@ -103,7 +103,7 @@ internal static class DemoCommand
 
         // 3-4. Queue and submit through the faults.
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = failRate, RetryAfterSeconds = 1, Seed = seed }, cancellationToken);
-        using var client = Client.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token, RetryBaseDelay = TimeSpan.FromMilliseconds(200) });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token, RetryBaseDelay = TimeSpan.FromMilliseconds(200) });
         using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(workDirectory, "outbox.db"), cancellationToken);
         var submitter = new BatchSubmitter(client, outbox);
         foreach (var submission in valid)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using VenousRegistry.Mapping;
+using RegistryClient.Mapping;
 
 namespace RegistryClient.Cli.Map;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
+using RegistryClient.Model;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Report;
 

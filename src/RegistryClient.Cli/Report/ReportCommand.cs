@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using RegistryClient.Cli.Validate;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
+using RegistryClient.Model;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Report;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using VenousRegistry.Sandbox;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Cli.Sandbox;
 

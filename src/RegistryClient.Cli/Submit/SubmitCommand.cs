@@ -3,11 +3,11 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using RegistryClient.Cli.Validate;
 using Spectre.Console;
-using VenousRegistry.Http;
-using VenousRegistry.Model;
-using VenousRegistry.Outbox;
-using VenousRegistry.Validation;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Model;
+using RegistryClient.Outbox;
+using RegistryClient.Outbox.Sqlite;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Submit;
 
@@ -41,10 +41,10 @@ internal static class SubmitCommand
                 return ExitCodes.UsageOrInput;
             }
 
-            Client client;
+            VenousRegistryClient client;
             try
             {
-                client = Client.Create(new RegistryClientOptions { Endpoint = uri, Token = token });
+                client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = uri, Token = token });
             }
             catch (OptionsValidationException ex)
             {

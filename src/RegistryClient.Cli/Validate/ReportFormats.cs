@@ -3,9 +3,9 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
-using VenousRegistry.Validation.Rules;
+using RegistryClient.Model;
+using RegistryClient.Validation;
+using RegistryClient.Validation.Rules;
 
 namespace RegistryClient.Cli.Validate;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using VenousRegistry.Validation;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Validate;
 

@@ -1,4 +1,4 @@
-using VenousRegistry.Validation;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Validate;
 

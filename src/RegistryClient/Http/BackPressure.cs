@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// The registry's rate limit, shared by every request of one client: a 429 with <c>Retry-After</c> holds back all

@@ -1,6 +1,6 @@
 using Refit;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// Registry HTTP API v1 (<c>schemas/registry-api.v1.openapi.yaml</c>) as a Refit interface. Bodies go out as

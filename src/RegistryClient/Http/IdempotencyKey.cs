@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> of a submission: <c>{organisationCode}:{localRecordId}:{hash}</c>, where the hash is the

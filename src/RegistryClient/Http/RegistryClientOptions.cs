@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// How <see cref="RegistryClient"/> reaches the registry and how hard it tries. Bind from configuration

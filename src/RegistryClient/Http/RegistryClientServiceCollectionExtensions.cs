@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refit;
-using VenousRegistry.Http;
+using RegistryClient.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -77,7 +77,7 @@ public static class RegistryClientServiceCollectionExtensions
         builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
         builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
 
-        services.TryAddSingleton(sp => new RegistryClient(sp.GetRequiredService<IRegistryApi>(), sp.GetRequiredService<ILogger<RegistryClient>>()));
+        services.TryAddSingleton(sp => new VenousRegistryClient(sp.GetRequiredService<IRegistryApi>(), sp.GetRequiredService<ILogger<VenousRegistryClient>>()));
         return builder;
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// The client's telemetry, all named <c>RegistryClient</c>. What is recorded: outcome, HTTP status, attempt timing,

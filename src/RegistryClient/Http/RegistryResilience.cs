@@ -4,7 +4,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// The resilience pipeline every registry call runs through, outermost first: start time, total timeout, retry,

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// Supplies the bearer token for each request. Register your own (for OAuth client credentials, say) with

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>What became of a submission. Every outcome is a value: callers never catch an exception to learn it.</summary>
 public enum SubmissionStatus
@@ -22,7 +22,7 @@ public enum SubmissionStatus
     TransientFailure,
 }
 
-/// <summary>The typed outcome of <see cref="RegistryClient.SubmitAsync(Model.Submission, CancellationToken)"/>.</summary>
+/// <summary>The typed outcome of <see cref="VenousRegistryClient.SubmitAsync(Model.Submission, CancellationToken)"/>.</summary>
 public sealed record SubmissionResult
 {
     /// <summary>What happened.</summary>

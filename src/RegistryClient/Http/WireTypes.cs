@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>The registry's receipt for a stored submission.</summary>
 public sealed record SubmissionReceipt

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>Age in whole years, the way birthdays count it.</summary>
 public static class Age

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>A converted value, or why the cell could not be converted. Messages never repeat the cell.</summary>
 internal readonly record struct Converted(JsonNode? Value, string? Error);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using VenousRegistry.Validation.Json;
+using RegistryClient.Validation.Json;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>How one submission field is filled: from a column (optionally through a value map, a date format or a
 /// list split) or from a constant.</summary>

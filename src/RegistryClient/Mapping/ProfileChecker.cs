@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>Checks a deserialised profile against the submission schema; pointers are into the profile file.</summary>
 internal static class ProfileChecker

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>A mapping error, located by the input's row and the column's name. Never repeats patient data.</summary>
 /// <param name="Row">The row, as a spreadsheet numbers it (the CSV header is row 1; JSON lines count from 1).</param>

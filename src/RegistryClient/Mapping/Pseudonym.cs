@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>
 /// The registry pseudonym of an NHS number: HMAC-SHA256 of the normalised number under a key the trust holds,

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using CsvHelper;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>One input row: its number (as a spreadsheet counts, the CSV header being row 1), its cells (looked up by
 /// column through an index shared by every row of the file), or why it could not be read.</summary>

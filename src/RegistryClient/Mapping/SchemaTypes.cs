@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>What the submission schema says a field holds, so that a profile need not repeat it.</summary>
 internal sealed record FieldType(string Kind, bool IsDate, IReadOnlyList<string>? Codes, FieldType? Items)

@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Mapping;
+namespace RegistryClient.Mapping;
 
 /// <summary>
 /// Builds a <see cref="Submission"/> from data integration code already holds. It computes <c>ageAtProcedure</c> from

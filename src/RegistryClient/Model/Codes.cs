@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 // Every enumeration of the dataset. Each member serialises as its camelCase name (InferiorVenaCava -> "inferiorVenaCava"),
 // which is exactly the registry code; RegistryCodeConverter enforces that strictly (no integers, no case folding).

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>
 /// Derives the DVT class from the clot segments, the one place this derivation lives (used by rule VR003 and by mapping).

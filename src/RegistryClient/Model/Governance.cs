@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>The special arrangements for clinical governance, consent and research (NICE HTG516 1.1, 1.2, 3.8).</summary>
 public sealed record Governance

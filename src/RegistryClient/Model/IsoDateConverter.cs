@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>
 /// Reads and writes a calendar date as ISO 8601 <c>YYYY-MM-DD</c> and nothing else: no time, no offset, no other layout.

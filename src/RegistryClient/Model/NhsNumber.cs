@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>The NHS number's modulus 11 check.</summary>
 public static class NhsNumber

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>Outcome to discharge (NICE HTG516 3.2, 3.3, 2.6).</summary>
 public sealed record Outcome

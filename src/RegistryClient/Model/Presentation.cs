@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>The DVT as it presented (NICE HTG516 1.4: site of the clot and symptom severity).</summary>
 public sealed record Presentation

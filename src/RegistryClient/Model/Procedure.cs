@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>The thrombectomy procedure.</summary>
 public sealed record Procedure

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>
 /// Converts between the dataset's enumerations and their registry codes (the camelCase strings on the wire).

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>
 /// Source-generated System.Text.Json metadata for the submission model: camelCase names, unknown properties rejected,

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>
 /// One percutaneous mechanical thrombectomy episode for acute leg DVT, as submitted to the venous registry

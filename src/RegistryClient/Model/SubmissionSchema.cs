@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
 
-namespace VenousRegistry.Model;
+namespace RegistryClient.Model;
 
 /// <summary>The submission JSON Schema (draft-04), embedded in the library from <c>schemas/venous-registry-submission.v1.schema.json</c>.</summary>
 public static class SubmissionSchema

@@ -1,7 +1,7 @@
-using VenousRegistry.Http;
-using VenousRegistry.Model;
+using RegistryClient.Http;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Outbox;
+namespace RegistryClient.Outbox;
 
 /// <summary>Progress of a drain, reported after every submission.</summary>
 /// <param name="Done">Submissions finished in this run (any outcome).</param>
@@ -36,11 +36,11 @@ public sealed record BatchSummary
 /// </summary>
 public sealed class BatchSubmitter
 {
-    private readonly RegistryClient _client;
+    private readonly VenousRegistryClient _client;
     private readonly ISubmissionOutbox _outbox;
 
     /// <summary>Creates a submitter over <paramref name="outbox"/>.</summary>
-    public BatchSubmitter(RegistryClient client, ISubmissionOutbox outbox)
+    public BatchSubmitter(VenousRegistryClient client, ISubmissionOutbox outbox)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));

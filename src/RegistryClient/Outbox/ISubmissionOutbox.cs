@@ -1,4 +1,4 @@
-namespace VenousRegistry.Outbox;
+namespace RegistryClient.Outbox;
 
 /// <summary>Where a queued submission stands.</summary>
 public enum OutboxState
@@ -47,7 +47,7 @@ public sealed record OutboxCounts(int Pending, int Accepted, int Rejected);
 /// <summary>
 /// A durable store-and-forward queue: each validated submission is recorded before any send, and its outcome after.
 /// Implementations must make <see cref="EnqueueAsync"/> durable before returning and idempotent by key, so a crash at
-/// any point loses nothing and a re-run sends nothing twice. <see cref="SqliteSubmissionOutbox"/> is the default.
+/// any point loses nothing and a re-run sends nothing twice. <c>SqliteSubmissionOutbox</c> (package RegistryClient.Outbox.Sqlite) is the default.
 /// </summary>
 public interface ISubmissionOutbox
 {

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Validation;
+namespace RegistryClient.Validation;
 
 /// <summary>The issue codes that are not clinical rules.</summary>
 public static class IssueCodes

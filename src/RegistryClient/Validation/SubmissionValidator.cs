@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using VenousRegistry.Model;
-using VenousRegistry.Validation.Json;
-using VenousRegistry.Validation.Rules;
-using VenousRegistry.Validation.Schema;
+using RegistryClient.Model;
+using RegistryClient.Validation.Json;
+using RegistryClient.Validation.Rules;
+using RegistryClient.Validation.Schema;
 
-namespace VenousRegistry.Validation;
+namespace RegistryClient.Validation;
 
 /// <summary>
 /// Validates submissions against the JSON Schema and the clinical rules VR001-VR021, reporting every issue of a

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace VenousRegistry.Validation;
+namespace RegistryClient.Validation;
 
 /// <summary>Options of <see cref="SubmissionValidator"/>. Every property has a safe default.</summary>
 public sealed class SubmissionValidatorOptions

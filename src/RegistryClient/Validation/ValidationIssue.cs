@@ -1,7 +1,7 @@
-namespace VenousRegistry.Validation;
+namespace RegistryClient.Validation;
 
 /// <summary>How serious an issue is. Only errors make a submission invalid.</summary>
-[JsonConverter(typeof(VenousRegistry.Model.RegistryCodeConverter<ValidationSeverity>))]
+[JsonConverter(typeof(RegistryClient.Model.RegistryCodeConverter<ValidationSeverity>))]
 public enum ValidationSeverity
 {
     /// <summary>The registry will refuse the submission.</summary>

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Validation;
+namespace RegistryClient.Validation;
 
 /// <summary>The outcome of validating one submission: every issue found, in document order of discovery.</summary>
 public sealed class ValidationReport

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using VenousRegistry.Http;
-using VenousRegistry.Sandbox;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Tests.Http;
 
@@ -25,7 +24,7 @@ public sealed class DependencyInjectionTests
         await using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<RegistryClientOptions>>().Value;
-        var result = await provider.GetRequiredService<Client>().SubmitAsync(TestSubmissions.Load());
+        var result = await provider.GetRequiredService<VenousRegistryClient>().SubmitAsync(TestSubmissions.Load());
 
         Assert.Equal((2, TimeSpan.FromSeconds(30)), (options.MaxRetryAttempts, options.TotalTimeout));
         Assert.Equal(SubmissionStatus.Accepted, result.Status);

@@ -2,12 +2,11 @@ using System.Text.Json;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using VenousRegistry.Http;
-using VenousRegistry.Model;
+using RegistryClient.Http;
+using RegistryClient.Model;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using Client = VenousRegistry.Http.RegistryClient;
 
 namespace RegistryClient.Tests.Http;
 
@@ -193,7 +192,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         });
         var options = Options();
         options.Endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
-        using var client = Client.Create(options);
+        using var client = VenousRegistryClient.Create(options);
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
         await serving;
@@ -237,7 +236,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
     {
         Script(Response.Create().WithStatusCode(503), Created());
         var issued = 0;
-        using var client = Client.Create(Options(), RegistryTokenProvider.FromDelegate(_ => new ValueTask<string>($"token-{Interlocked.Increment(ref issued)}")));
+        using var client = VenousRegistryClient.Create(Options(), RegistryTokenProvider.FromDelegate(_ => new ValueTask<string>($"token-{Interlocked.Increment(ref issued)}")));
 
         await client.SubmitAsync(TestSubmissions.Load());
 
@@ -252,7 +251,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         var options = Options();
         options.Endpoint = new Uri(endpoint);
 
-        var error = Assert.Throws<OptionsValidationException>(() => Client.Create(options));
+        var error = Assert.Throws<OptionsValidationException>(() => VenousRegistryClient.Create(options));
 
         Assert.Contains("Endpoint", error.Message, StringComparison.Ordinal);
     }
@@ -277,7 +276,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
             .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}"""));
         var capture = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
-        using var client = Client.Create(Options(), loggerFactory: loggerFactory);
+        using var client = VenousRegistryClient.Create(Options(), loggerFactory: loggerFactory);
         var submission = TestSubmissions.Load(4); // the pseudonymised sample
         var withNhs = TestSubmissions.Load(0);
 
@@ -316,10 +315,10 @@ public sealed class RegistryClientResilienceTests : IDisposable
         TotalTimeout = TimeSpan.FromSeconds(20),
     };
 
-    private Client NewClient(Action<RegistryClientOptions>? configure = null)
+    private VenousRegistryClient NewClient(Action<RegistryClientOptions>? configure = null)
     {
         var options = Options();
         configure?.Invoke(options);
-        return Client.Create(options);
+        return VenousRegistryClient.Create(options);
     }
 }

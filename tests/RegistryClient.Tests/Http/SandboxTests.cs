@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using VenousRegistry.Http;
-using VenousRegistry.Model;
-using VenousRegistry.Sandbox;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Model;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Tests.Http;
 
@@ -51,7 +50,7 @@ public sealed class SandboxTests
     public async Task Client_AgainstSandbox_ValidatesGetsAndLists()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
-        using var client = Client.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
         var submission = TestSubmissions.Load();
         var invalid = submission with { Governance = submission.Governance with { ConsentRecorded = false } };
 
@@ -76,7 +75,7 @@ public sealed class SandboxTests
     public async Task Client_WrongToken_IsUnauthorized_AndGetThrowsATypedException()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
-        using var client = Client.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = "wrong" });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = "wrong" });
 
         Assert.Equal(SubmissionStatus.Unauthorized, (await client.SubmitAsync(TestSubmissions.Load())).Status);
         var error = await Assert.ThrowsAsync<RegistryRequestException>(() => client.GetSubmissionAsync("sub_1"));
@@ -87,7 +86,7 @@ public sealed class SandboxTests
     public async Task FiveHundredSubmissions_ThroughThirtyPercentFaults_AllLandExactlyOnce()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = 0.3, RetryAfterSeconds = 0, Seed = 516 });
-        using var client = Client.Create(new RegistryClientOptions
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions
         {
             Endpoint = sandbox.BaseAddress,
             Token = sandbox.Token,

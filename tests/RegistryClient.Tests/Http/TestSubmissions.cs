@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
 namespace RegistryClient.Tests.Http;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RegistryClient.Tests.Http;
-using VenousRegistry.Mapping;
-using VenousRegistry.Model;
+using RegistryClient.Mapping;
+using RegistryClient.Model;
 
 namespace RegistryClient.Tests.Mapping;
 
@@ -40,7 +40,7 @@ public sealed class BuilderTests
     {
         var submission = Builder(TestSubmissions.Load()).Patient("9990000018", new DateTime(1976, 3, 1), Sex.Female).Build();
 
-        var report = await new VenousRegistry.Validation.SubmissionValidator().ValidateAsync(submission);
+        var report = await new RegistryClient.Validation.SubmissionValidator().ValidateAsync(submission);
 
         Assert.True(report.IsValid, string.Join("\n", report.Issues));
     }

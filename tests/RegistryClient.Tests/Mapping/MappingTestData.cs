@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using VenousRegistry.Mapping;
+using RegistryClient.Mapping;
 
 namespace RegistryClient.Tests.Mapping;
 

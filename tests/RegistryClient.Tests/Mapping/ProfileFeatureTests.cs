@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using VenousRegistry.Mapping;
+using RegistryClient.Mapping;
 using static RegistryClient.Tests.Mapping.MappingTestData;
 
 namespace RegistryClient.Tests.Mapping;

@@ -1,8 +1,8 @@
 using System.Text;
 using NJsonSchema;
 using RegistryClient.Tests.Cli;
-using VenousRegistry.Mapping;
-using VenousRegistry.Validation;
+using RegistryClient.Mapping;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Tests.Mapping;
 

@@ -45,7 +45,7 @@ public sealed class SchemaKeywordTests
     public void Schema_DeclaresDraft04()
     {
         using var schema = JsonDocument.Parse(File.ReadAllText(Samples.SchemaFile));
-        Assert.Equal(VenousRegistry.Model.SubmissionSchema.Draft, schema.RootElement.GetProperty("$schema").GetString());
+        Assert.Equal(RegistryClient.Model.SubmissionSchema.Draft, schema.RootElement.GetProperty("$schema").GetString());
     }
 
     private static void Walk(JsonElement schema, string location, List<string> offences)

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
 namespace RegistryClient.Tests.Model;
 

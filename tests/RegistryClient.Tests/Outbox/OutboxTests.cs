@@ -1,8 +1,8 @@
 using RegistryClient.Tests.Http;
-using VenousRegistry.Http;
-using VenousRegistry.Outbox;
-using VenousRegistry.Sandbox;
-using Client = VenousRegistry.Http.RegistryClient;
+using RegistryClient.Http;
+using RegistryClient.Outbox;
+using RegistryClient.Outbox.Sqlite;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Tests.Outbox;
 
@@ -23,7 +23,7 @@ public sealed class OutboxTests : IDisposable
         var submission = TestSubmissions.Load();
         using (var outbox = await SqliteSubmissionOutbox.OpenAsync(path))
         {
-            var submitter = new BatchSubmitter(Client.Create(new RegistryClientOptions { Endpoint = new Uri("https://registry.example.org/"), Token = "t" }), outbox);
+            var submitter = new BatchSubmitter(VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = new Uri("https://registry.example.org/"), Token = "t" }), outbox);
             var first = await submitter.EnqueueAsync(submission);
             var again = await submitter.EnqueueAsync(submission);
             await submitter.EnqueueAsync(submission with { LocalRecordId = "OTHER-1" });
@@ -42,7 +42,7 @@ public sealed class OutboxTests : IDisposable
     public async Task Drain_RecordsReceiptsAndRejections_AndNeverSendsASettledEntryAgain()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
-        using var client = Client.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
         using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(_directory, "outbox.db"));
         var submitter = new BatchSubmitter(client, outbox);
         foreach (var submission in TestSubmissions.Many(5))
@@ -67,7 +67,7 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public async Task Drain_RegistryDown_KeepsEverythingPendingForTheNextRun()
     {
-        using var client = Client.Create(new RegistryClientOptions
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions
         {
             Endpoint = new Uri("http://127.0.0.1:9/"), // discard port: connection refused
             Token = "t",

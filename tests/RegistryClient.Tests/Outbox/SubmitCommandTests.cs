@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using RegistryClient.Tests.Cli;
 using RegistryClient.Tests.Http;
-using VenousRegistry.Model;
-using VenousRegistry.Sandbox;
+using RegistryClient.Model;
+using RegistryClient.Testing;
 
 namespace RegistryClient.Tests.Outbox;
 

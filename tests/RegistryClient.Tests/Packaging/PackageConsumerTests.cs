@@ -49,7 +49,7 @@ public sealed class PackageConsumerTests : IDisposable
             </Project>
             """);
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
-            using VenousRegistry.Validation;
+            using RegistryClient.Validation;
 
             var validator = new SubmissionValidator();
             var report = await validator.ValidateAsync(File.ReadAllBytes(args[0]));

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using RegistryClient.Tests.Cli;
-using VenousRegistry.Validation;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Tests.Validation;
 

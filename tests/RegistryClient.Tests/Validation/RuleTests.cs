@@ -1,7 +1,7 @@
 using System.Text.Json;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
-using VenousRegistry.Validation.Rules;
+using RegistryClient.Model;
+using RegistryClient.Validation;
+using RegistryClient.Validation.Rules;
 
 namespace RegistryClient.Tests.Validation;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
+using RegistryClient.Model;
+using RegistryClient.Validation;
 
 namespace RegistryClient.Tests.Validation;
 

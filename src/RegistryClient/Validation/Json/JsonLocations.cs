@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace VenousRegistry.Validation.Json;
+namespace RegistryClient.Validation.Json;
 
 /// <summary>
 /// Maps byte offsets and JSON Pointers of a UTF-8 document to 1-based lines and columns (columns counted in characters),

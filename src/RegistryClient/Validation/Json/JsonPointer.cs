@@ -1,4 +1,4 @@
-namespace VenousRegistry.Validation.Json;
+namespace RegistryClient.Validation.Json;
 
 /// <summary>RFC 6901 JSON Pointer building.</summary>
 internal static class JsonPointer

@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>
 /// VR020: a field DOMAIN.md marks "W" (its absence is a warning) is absent. An extension of the VR001-VR019 set,

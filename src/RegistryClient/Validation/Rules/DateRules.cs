@@ -1,7 +1,7 @@
 using System.Globalization;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR007: the procedure is within 14 days of diagnosis, when outcomes are likely better.</summary>
 public sealed class ProcedureWithinFourteenDaysRule() : SubmissionRule("VR007", ValidationSeverity.Warning,

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>
 /// VR004: distal DVT (femoropopliteal or calf) is treated only in research. The class is the one the clot segments

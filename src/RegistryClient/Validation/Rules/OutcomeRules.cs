@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>
 /// VR011: anticoagulation is planned for at least 3 months. Not applied when the outcome records the patient's death,

@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR001: the NHS number passes the modulus 11 check.</summary>
 public sealed class NhsNumberCheckDigitRule() : SubmissionRule("VR001", ValidationSeverity.Error,

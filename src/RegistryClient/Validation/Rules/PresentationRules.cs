@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR003: dvtClass agrees with the class derived from clotSegments.</summary>
 public sealed class DvtClassDerivationRule() : SubmissionRule("VR003", ValidationSeverity.Error,

@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR012: no thrombolysis when it is contraindicated.</summary>
 public sealed class ContraindicatedThrombolysisRule() : SubmissionRule("VR012", ValidationSeverity.Error,

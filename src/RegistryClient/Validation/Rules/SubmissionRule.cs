@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Rules;
+namespace RegistryClient.Validation.Rules;
 
 /// <summary>What a clinical rule is: its stable code, severity, one-line statement and the paragraph it enforces.</summary>
 /// <param name="Code">Stable code, e.g. <c>VR004</c>.</param>

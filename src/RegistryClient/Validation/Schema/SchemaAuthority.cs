@@ -3,10 +3,10 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 using NJsonSchema.Validation;
-using VenousRegistry.Model;
-using VenousRegistry.Validation.Json;
+using RegistryClient.Model;
+using RegistryClient.Validation.Json;
 
-namespace VenousRegistry.Validation.Schema;
+namespace RegistryClient.Validation.Schema;
 
 /// <summary>
 /// NJsonSchema over the embedded schema: the authority on schema conformance, and the source of the complete list of

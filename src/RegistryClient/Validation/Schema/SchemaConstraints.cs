@@ -1,6 +1,6 @@
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Validation.Schema;
+namespace RegistryClient.Validation.Schema;
 
 /// <summary>
 /// The fast path's mirror of the schema constraints that the typed model cannot carry (ranges, lengths, patterns,

@@ -1,4 +1,4 @@
-namespace VenousRegistry.Sandbox;
+namespace RegistryClient.Testing;
 
 /// <summary>How the sandbox registry runs and which faults it injects.</summary>
 public sealed class SandboxOptions

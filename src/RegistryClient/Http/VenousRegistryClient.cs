@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
-using VenousRegistry.Model;
+using RegistryClient.Model;
 
-namespace VenousRegistry.Http;
+namespace RegistryClient.Http;
 
 /// <summary>
 /// Sends submissions to the registry. Thread-safe; register once with
@@ -18,13 +18,13 @@ namespace VenousRegistry.Http;
 /// <see cref="SubmissionResult"/>; the other calls throw <see cref="RegistryRequestException"/> when the registry cannot
 /// answer. Only the caller's cancellation surfaces as <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed class VenousRegistryClient : IDisposable
 {
     private readonly IRegistryApi _api;
     private readonly ILogger _logger;
     private readonly IDisposable? _owned;
 
-    internal RegistryClient(IRegistryApi api, ILogger<RegistryClient> logger, IDisposable? owned = null)
+    internal VenousRegistryClient(IRegistryApi api, ILogger<VenousRegistryClient> logger, IDisposable? owned = null)
     {
         _api = api;
         _logger = logger;
@@ -38,7 +38,7 @@ public sealed class RegistryClient : IDisposable
     /// <param name="tokens">The bearer-token source; by default <see cref="RegistryClientOptions.Token"/>.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public static RegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null)
+    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null)
     {
         if (options is null)
         {
@@ -56,7 +56,7 @@ public sealed class RegistryClient : IDisposable
         services.AddRegistryClient(o => Copy(options, o));
         var provider = services.BuildServiceProvider();
         _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
-        return new RegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<RegistryClient>>(), provider);
+        return new VenousRegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<VenousRegistryClient>>(), provider);
     }
 
     /// <summary>

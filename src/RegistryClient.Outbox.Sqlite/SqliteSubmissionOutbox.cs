@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace VenousRegistry.Outbox;
+namespace RegistryClient.Outbox.Sqlite;
 
 /// <summary>
 /// The outbox in a SQLite file (WAL journal, synchronous=FULL: an enqueue is on disk before the method returns).

@@ -9,11 +9,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using VenousRegistry.Http;
-using VenousRegistry.Model;
-using VenousRegistry.Validation;
+using RegistryClient.Http;
+using RegistryClient.Model;
+using RegistryClient.Validation;
 
-namespace VenousRegistry.Sandbox;
+namespace RegistryClient.Testing;
 
 /// <summary>
 /// A local registry that speaks API v1 on 127.0.0.1: stores submissions in SQLite, validates them with the library's

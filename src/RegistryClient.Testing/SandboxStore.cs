@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using VenousRegistry.Http;
+using RegistryClient.Http;
 
-namespace VenousRegistry.Sandbox;
+namespace RegistryClient.Testing;
 
 /// <summary>The sandbox's storage: one SQLite table, keyed by id, unique by idempotency key.</summary>
 internal sealed class SandboxStore : IAsyncDisposable
