@@ -96,7 +96,7 @@ internal sealed class SandboxStore : IAsyncDisposable
             {
                 Id = "sub_" + Guid.NewGuid().ToString("N"),
                 LocalRecordId = localRecordId,
-                Status = "accepted",
+                Status = CaseStatus.Accepted,
                 ReceivedAt = DateTimeOffset.UtcNow,
                 SchemaVersion = schemaVersion,
             };
@@ -151,7 +151,7 @@ internal sealed class SandboxStore : IAsyncDisposable
     {
         Id = reader.GetString(0),
         LocalRecordId = reader.GetString(1),
-        Status = "accepted",
+        Status = CaseStatus.Accepted,
         ReceivedAt = DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
         SchemaVersion = reader.GetString(3),
     };

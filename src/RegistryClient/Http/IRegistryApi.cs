@@ -6,7 +6,7 @@ namespace RegistryClient.Http;
 /// Registry HTTP API v1 (<c>schemas/registry-api.v1.openapi.yaml</c>) as a Refit interface. Bodies go out as
 /// <see cref="ByteArrayContent"/>: buffered, so every retry re-sends them intact, and exactly the bytes the
 /// idempotency key was computed from. Responses come back as <see cref="IApiResponse{T}"/> so that an HTTP error is a
-/// value to inspect, never an exception; <see cref="RegistryClient"/> turns them into typed results.
+/// value to inspect, never an exception; <see cref="VenousRegistryClient"/> turns them into typed results.
 /// </summary>
 internal interface IRegistryApi
 {
@@ -21,5 +21,5 @@ internal interface IRegistryApi
     Task<IApiResponse<SubmissionReceipt>> GetSubmissionAsync(string id, CancellationToken cancellationToken);
 
     [Get("/v1/submissions")]
-    Task<IApiResponse<ReceiptList>> ListSubmissionsAsync([Query] string organisationCode, CancellationToken cancellationToken);
+    Task<IApiResponse<ReceiptList>> ListSubmissionsAsync([Query] string organisationCode, [Query] string? cursor, [Query] int? limit, CancellationToken cancellationToken);
 }

@@ -133,17 +133,41 @@ public sealed class VenousRegistryClient : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : Ok(response);
     }
 
-    /// <summary>The receipts of every submission the registry holds from one organisation.</summary>
+    /// <summary>
+    /// Every case the registry holds for one organisation (withdrawn ones included), in the registry's stable order,
+    /// fetched a page at a time as the caller enumerates.
+    /// </summary>
+    /// <param name="organisationCode">The organisation whose cases to list; the token must be bound to it.</param>
+    /// <param name="pageSize">Cases per request, 1-1000.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
     /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
-    public async Task<IReadOnlyList<SubmissionReceipt>> ListSubmissionsAsync(string organisationCode, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<SubmissionReceipt> ListSubmissionsAsync(
+        string organisationCode,
+        int pageSize = 500,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(organisationCode))
         {
             throw new ArgumentException("An organisation code is required.", nameof(organisationCode));
         }
 
-        var response = await Call(() => _api.ListSubmissionsAsync(organisationCode, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return Ok(response).Items;
+        if (pageSize is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The registry serves 1 to 1000 cases per page.");
+        }
+
+        string? cursor = null;
+        do
+        {
+            var page = Ok(await Call(() => _api.ListSubmissionsAsync(organisationCode, cursor, pageSize, cancellationToken), cancellationToken).ConfigureAwait(false));
+            foreach (var receipt in page.Items)
+            {
+                yield return receipt;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (!string.IsNullOrEmpty(cursor));
     }
 
     /// <inheritdoc />

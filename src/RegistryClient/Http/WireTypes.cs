@@ -1,24 +1,78 @@
 using System.Text.Json.Serialization;
+using RegistryClient.Model;
 
 namespace RegistryClient.Http;
 
-/// <summary>The registry's receipt for a stored submission.</summary>
+/// <summary>Whether the registry holds a case's document or only its tombstone.</summary>
+[JsonConverter(typeof(RegistryCodeConverter<CaseStatus>))]
+public enum CaseStatus
+{
+    /// <summary>The registry holds the case's current version (<c>accepted</c>).</summary>
+    Accepted,
+
+    /// <summary>The case was withdrawn: only a tombstone remains, and it can never be re-created (<c>withdrawn</c>).</summary>
+    Withdrawn,
+}
+
+/// <summary>Why a case was withdrawn.</summary>
+[JsonConverter(typeof(RegistryCodeConverter<WithdrawalReason>))]
+public enum WithdrawalReason
+{
+    /// <summary>The patient withdrew consent (<c>consentWithdrawn</c>).</summary>
+    ConsentWithdrawn,
+
+    /// <summary>The case should never have been entered (<c>enteredInError</c>).</summary>
+    EnteredInError,
+
+    /// <summary>The case duplicates another case (<c>duplicate</c>).</summary>
+    Duplicate,
+}
+
+/// <summary>The tombstone details of a withdrawn case.</summary>
+public sealed record CaseWithdrawal
+{
+    /// <summary>Why the case was withdrawn.</summary>
+    public required WithdrawalReason Reason { get; init; }
+
+    /// <summary>When the registry withdrew it.</summary>
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>
+/// The registry's receipt for a case: one per (<see cref="OrganisationCode"/>, <see cref="LocalRecordId"/>), with the
+/// version and content hash of the document it currently holds (DESIGN.md, "A case and its versions").
+/// </summary>
 public sealed record SubmissionReceipt
 {
-    /// <summary>The registry's id for the submission.</summary>
+    /// <summary>The registry's id for the case.</summary>
     public required string Id { get; init; }
+
+    /// <summary>The submitting organisation.</summary>
+    public string OrganisationCode { get; init; } = "";
 
     /// <summary>The hospital's own id for the episode, as submitted.</summary>
     public required string LocalRecordId { get; init; }
 
-    /// <summary>Always <c>accepted</c> in API v1.</summary>
-    public required string Status { get; init; }
+    /// <summary>Whether the case holds a document or was withdrawn.</summary>
+    public required CaseStatus Status { get; init; }
 
-    /// <summary>When the registry first received the submission.</summary>
+    /// <summary>The current version: 1 when created, one more for each amendment that changed the content.</summary>
+    public int Version { get; init; }
+
+    /// <summary>The <see cref="SubmissionContentHash"/> of the current version (empty for a withdrawn case).</summary>
+    public string ContentHash { get; init; } = "";
+
+    /// <summary>When the registry first received the case.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>The schema version the submission was validated against.</summary>
+    /// <summary>When the registry last changed the case (a new version or the withdrawal).</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The schema version the current version was validated against.</summary>
     public required string SchemaVersion { get; init; }
+
+    /// <summary>The withdrawal, when <see cref="Status"/> is <see cref="CaseStatus.Withdrawn"/>.</summary>
+    public CaseWithdrawal? Withdrawal { get; init; }
 }
 
 /// <summary>One error or warning reported by the registry, located by an RFC 6901 JSON Pointer into the submission.</summary>
@@ -65,6 +119,8 @@ internal sealed record ProblemDetails
 internal sealed record ReceiptList
 {
     public IReadOnlyList<SubmissionReceipt> Items { get; init; } = [];
+
+    public string? NextCursor { get; init; }
 }
 
 /// <summary>Source-generated serialisation of the API's bodies (web casing, nulls omitted).</summary>

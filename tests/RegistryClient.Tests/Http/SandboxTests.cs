@@ -59,7 +59,7 @@ public sealed class SandboxTests
         var accepted = await client.SubmitAsync(submission);
         var receipt = await client.GetSubmissionAsync(accepted.Receipt!.Id);
         var missing = await client.GetSubmissionAsync("sub_missing");
-        var listed = await client.ListSubmissionsAsync(submission.Submitter.OrganisationCode);
+        var listed = await client.ListSubmissionsAsync(submission.Submitter.OrganisationCode).ToListAsync();
 
         Assert.False(verdict.Valid);
         Assert.Equal("VR006", Assert.Single(verdict.Errors).Code);
