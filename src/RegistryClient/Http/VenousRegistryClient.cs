@@ -38,26 +38,8 @@ public sealed class VenousRegistryClient : IDisposable
     /// <param name="tokens">The bearer-token source; by default <see cref="RegistryClientOptions.Token"/>.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null)
-    {
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
-
-        var services = new ServiceCollection();
-        services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        if (tokens is not null)
-        {
-            services.AddSingleton(tokens);
-        }
-
-        services.AddRegistryClient(o => Copy(options, o));
-        var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
-        return new VenousRegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<VenousRegistryClient>>(), provider);
-    }
+    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null) =>
+        RegistryClientServiceCollectionExtensions.CreateStandalone(options, tokens, loggerFactory);
 
     /// <summary>
     /// Submits one episode. Safe to call again with the same submission at any time: the idempotency key makes the
@@ -299,21 +281,6 @@ public sealed class VenousRegistryClient : IDisposable
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
-    }
-
-    private static void Copy(RegistryClientOptions from, RegistryClientOptions to)
-    {
-        to.Endpoint = from.Endpoint;
-        to.Token = from.Token;
-        to.AttemptTimeout = from.AttemptTimeout;
-        to.TotalTimeout = from.TotalTimeout;
-        to.MaxRetryAttempts = from.MaxRetryAttempts;
-        to.RetryBaseDelay = from.RetryBaseDelay;
-        to.MaxRetryAfter = from.MaxRetryAfter;
-        to.CircuitFailureRatio = from.CircuitFailureRatio;
-        to.CircuitMinimumThroughput = from.CircuitMinimumThroughput;
-        to.CircuitSamplingDuration = from.CircuitSamplingDuration;
-        to.CircuitBreakDuration = from.CircuitBreakDuration;
     }
 }
 
