@@ -284,7 +284,7 @@ internal static class ReportFormats
         new(IssueCodes.Parse, ValidationSeverity.Error, "The text is not well-formed JSON", "RFC 8259 JSON"),
         new(IssueCodes.Schema, ValidationSeverity.Error, "The document breaks the submission JSON Schema", "schemas/venous-registry-submission.v1.schema.json"),
         new(IssueCodes.Limit, ValidationSeverity.Error, "The document is over the size or nesting limit", "validator limits"),
-        .. SubmissionValidator.Rules.Select(r => r.Descriptor),
+        .. SubmissionValidator.Rules,
     ];
 
     private static string Severity(ValidationSeverity severity) => RegistryCode.Of(severity);

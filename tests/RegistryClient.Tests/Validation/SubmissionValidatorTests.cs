@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using RegistryClient.Model;
 using RegistryClient.Validation;
 
@@ -10,7 +11,11 @@ public sealed class SubmissionValidatorTests
 {
     internal static readonly DateTime Today = new(2026, 11, 24);
 
-    private static readonly SubmissionValidator Validator = new(new SubmissionValidatorOptions { Today = () => Today });
+    private static readonly SubmissionValidator Validator = new(Options());
+
+    /// <summary>Options whose clock stands at noon UTC on <see cref="Today"/>.</summary>
+    internal static SubmissionValidatorOptions Options() =>
+        new() { TimeProvider = new FakeTimeProvider(new DateTimeOffset(Today.AddHours(12), TimeSpan.Zero)) };
 
     [Theory]
     [MemberData(nameof(Samples.ValidFileNames), MemberType = typeof(Samples))]
@@ -85,7 +90,7 @@ public sealed class SubmissionValidatorTests
         Assert.Equal(files.Order(), expectations.Select(e => e.File).Order());
         foreach (var rule in SubmissionValidator.Rules)
         {
-            Assert.Contains(expectations, e => e.Code == rule.Descriptor.Code);
+            Assert.Contains(expectations, e => e.Code == rule.Code);
         }
 
         Assert.Contains(expectations, e => e.Code == IssueCodes.Parse);
