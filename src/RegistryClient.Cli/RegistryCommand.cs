@@ -25,12 +25,19 @@ internal static class RegistryCommand
             SchemaCommand(stdout),
         };
 
+        // Everything on the command line is parsed and checked before any command runs: a typo never acts.
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var unknown = UnknownOptions.In(parse);
+        if (parse.Errors.Count > 0 || unknown.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
                 await stderr.WriteLineAsync($"registry: {error.Message}");
+            }
+
+            foreach (var option in unknown)
+            {
+                await stderr.WriteLineAsync($"registry: unknown option '{option}' for '{parse.CommandResult.Command.Name}'; see 'registry {parse.CommandResult.Command.Name} --help'. (A file whose name starts with '-' is written ./{option}.)");
             }
 
             return ExitCodes.UsageOrInput;
