@@ -37,7 +37,7 @@ internal static class RegistryCommand
 
             foreach (var option in unknown)
             {
-                await stderr.WriteLineAsync($"registry: unknown option '{option}' for '{parse.CommandResult.Command.Name}'; see 'registry {parse.CommandResult.Command.Name} --help'. (A file whose name starts with '-' is written ./{option}.)");
+                await stderr.WriteLineAsync($"registry: unknown option '{option}' for '{parse.CommandResult.Command.Name}' (see 'registry {parse.CommandResult.Command.Name} --help'; a file named like an option is written ./{option}).");
             }
 
             return ExitCodes.UsageOrInput;

@@ -86,9 +86,16 @@ internal static class SubmissionFiles
                 {
                     pending.Push(entry.FullName);
                 }
-                else if (IsSubmissionName(entry.Name) && IsRegularFile(entry))
+                else if (IsSubmissionName(entry.Name))
                 {
-                    files.Add(entry.FullName);
+                    if (IsRegularFile(entry))
+                    {
+                        files.Add(entry.FullName);
+                    }
+                    else
+                    {
+                        stderr.WriteLine($"{Display(entry.FullName)}: skipped: not a regular file (a FIFO, a device or a broken link).");
+                    }
                 }
             }
         }

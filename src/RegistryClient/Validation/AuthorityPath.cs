@@ -71,14 +71,25 @@ internal sealed class AuthorityPath(JsonTypeInfo<Submission> submissionType, int
         try
         {
             using var json = JsonDocument.Parse(document, new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("localRecordId", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null;
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("localRecordId", out var id) || id.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            try
+            {
+                return id.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                var raw = id.GetRawText();
+                return raw.Substring(1, raw.Length - 2); // a lone surrogate is no string: the id as written, escapes and all
+            }
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            return null; // a lone surrogate cannot be a string here: the report simply has no id
+            return null;
         }
     }
 

@@ -209,4 +209,156 @@ public sealed class ValidateCommandTests : IDisposable
 
         Assert.NotEmpty((await SarifSchema.Value).Validate(broken.ToJsonString()));
     }
+
+    [Fact]
+    public async Task Validate_DirectoryWithNoDocument_ExitsTwoSayingSo()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_temp, "empty")).FullName;
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not a submission");
+        File.WriteAllText(Path.Combine(empty, "blank.ndjson"), "\n\n");
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("validate", empty);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no submission found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_SubmissionDecoratedWithSchemaKey_IsValidatedNotSkipped()
+    {
+        var node = JsonNode.Parse(File.ReadAllText(Samples.ValidFiles.First()))!.AsObject();
+        var decorated = new JsonObject { ["$schema"] = "../schemas/venous-registry-submission.v1.schema.json" };
+        foreach (var (name, value) in node.ToList())
+        {
+            node.Remove(name);
+            decorated[name] = value;
+        }
+
+        File.WriteAllText(Path.Combine(_temp, "decorated.json"), decorated.ToJsonString());
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", _temp);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("decorated.json:", stdout, StringComparison.Ordinal);
+        Assert.Contains("error SCHEMA", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("skipped", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_SamplesDirectory_SkipsOnlyTheManifestAndSaysSo()
+    {
+        var (_, stdout, stderr) = await CliRunner.RunAsync("validate", Samples.InvalidDirectory);
+
+        Assert.Contains("expected.json: skipped: it is the samples manifest", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{Samples.InvalidFiles.Count()} document(s)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_WarningsAsErrors_SummaryAndEveryFormatAgreeWithTheExitCode()
+    {
+        var warningOnly = Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Severity == "warning").File);
+
+        var text = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors");
+        var json = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "json");
+        var sarif = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "sarif");
+        var junit = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "junit");
+
+        Assert.All(new[] { text, json, sarif, junit }, r => Assert.Equal(1, r.ExitCode));
+        Assert.Contains("1 document(s): 0 valid, 1 invalid; 1 error(s), 0 warning(s).", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains(": error VR", text.Stdout, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(0, report.RootElement.GetProperty("summary").GetProperty("valid").GetInt32());
+        Assert.False(report.RootElement.GetProperty("files")[0].GetProperty("documents")[0].GetProperty("valid").GetBoolean());
+        using var log = JsonDocument.Parse(sarif.Stdout);
+        Assert.Equal("error", log.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("level").GetString());
+        Assert.Equal("1", XDocument.Parse(junit.Stdout).Root!.Attribute("failures")!.Value);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_UnrepresentableCharactersInIdsAndNames_AreEscapedInEveryFormat(string format)
+    {
+        var sample = File.ReadAllText(Samples.ValidFiles.First());
+        var id = JsonNode.Parse(sample)!["localRecordId"]!.GetValue<string>();
+        File.WriteAllText(Path.Combine(_temp, "surrogate.json"), sample.Replace($"\"{id}\"", "\"X\\ud800Y\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_temp, "control.json"), sample.Replace($"\"{id}\"", "\"X\\u0001Y\\nZ\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_temp, "name\u0001with\ncontrols.json"), sample);
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", _temp, "--format", format);
+
+        Assert.True(exit == 1, stderr);
+        Assert.DoesNotContain("\u0001", stdout + stderr, StringComparison.Ordinal); // the character itself, never raw
+        switch (format)
+        {
+            case "json":
+                using (var json = JsonDocument.Parse(stdout))
+                {
+                    Assert.Equal(2, json.RootElement.GetProperty("summary").GetProperty("invalid").GetInt32());
+                    Assert.Equal(3, json.RootElement.GetProperty("summary").GetProperty("documents").GetInt32());
+                }
+
+                break;
+            case "sarif":
+                JsonDocument.Parse(stdout).Dispose();
+                break;
+            case "junit":
+                Assert.Equal(3, XDocument.Parse(stdout).Descendants("testcase").Count());
+                break;
+            default:
+                Assert.Contains("3 document(s): 1 valid, 2 invalid", stdout, StringComparison.Ordinal);
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task Validate_DevZero_IsBoundedByTheSizeLimit()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("validate", "/dev/zero");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("limit", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_NdjsonLineOverTheLimit_StopsThereWithAnInputError()
+    {
+        var line = JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Samples.ValidFiles.First())).RootElement);
+        var file = Path.Combine(_temp, "long.ndjson");
+        File.WriteAllText(file, line + "\n" + new string(' ', 2 * 1024 * 1024) + line + "\n" + line + "\n");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", file, "--format", "json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("line 2 is over the", stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(1, json.RootElement.GetProperty("summary").GetProperty("documents").GetInt32());
+        Assert.Contains("line 2", json.RootElement.GetProperty("files")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_DirectoryWithSymbolicLinkLoopAndAlias_CountsEachFileOnce()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var sub = Directory.CreateDirectory(Path.Combine(_temp, "tree", "sub")).FullName;
+        File.Copy(Samples.ValidFiles.First(), Path.Combine(sub, "case.json"));
+        Directory.CreateSymbolicLink(Path.Combine(sub, "up"), Path.Combine(_temp, "tree"));
+        File.CreateSymbolicLink(Path.Combine(_temp, "tree", "alias.json"), Path.Combine(sub, "case.json"));
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", Path.Combine(_temp, "tree"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("1 document(s)", stdout, StringComparison.Ordinal);
+    }
 }
