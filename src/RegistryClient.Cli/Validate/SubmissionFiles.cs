@@ -32,7 +32,7 @@ internal static class SubmissionFiles
 
                 if (IsSamplesManifest(file))
                 {
-                    stderr.WriteLine($"{Display(file)}: skipped: it is the samples manifest (its $schema is samples-manifest.schema.json), not a submission.");
+                    stderr.WriteLine($"{Shown(file)}: skipped: it is the samples manifest (its $schema is samples-manifest.schema.json), not a submission.");
                     continue;
                 }
 
@@ -76,7 +76,7 @@ internal static class SubmissionFiles
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"{Display(directory)}: skipped: cannot be listed: {ex.Message}");
+                stderr.WriteLine($"{Shown(directory)}: skipped: cannot be listed: {ex.Message}");
                 continue;
             }
 
@@ -94,7 +94,7 @@ internal static class SubmissionFiles
                     }
                     else
                     {
-                        stderr.WriteLine($"{Display(entry.FullName)}: skipped: not a regular file (a FIFO, a device or a broken link).");
+                        stderr.WriteLine($"{Shown(entry.FullName)}: skipped: not a regular file (a FIFO, a device or a broken link).");
                     }
                 }
             }
@@ -176,4 +176,6 @@ internal static class SubmissionFiles
     }
 
     private static string Display(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path).Replace('\\', '/');
+
+    private static string Shown(string path) => Formats.OutputText.ForLine(Display(path));
 }
