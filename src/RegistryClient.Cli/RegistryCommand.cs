@@ -43,7 +43,21 @@ internal static class RegistryCommand
             return ExitCodes.UsageOrInput;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"registry {parse.CommandResult.Command.Name}: cancelled.");
+            return ExitCodes.UsageOrInput;
+        }
+        catch (Exception ex)
+        {
+            // No stack trace, and no exception message either: it may quote the input, which may hold an identifier.
+            await stderr.WriteLineAsync($"registry {parse.CommandResult.Command.Name}: unexpected failure ({ex.GetType().Name}); nothing further was done. Please report it.");
+            return ExitCodes.UsageOrInput;
+        }
     }
 
     private static Command SchemaCommand(TextWriter stdout)

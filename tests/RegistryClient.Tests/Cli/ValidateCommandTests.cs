@@ -328,6 +328,46 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_EndlessFifo_IsBoundedByTheSizeLimit()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/mkfifo"))
+        {
+            return;
+        }
+
+        var fifo = Path.Combine(_temp, "endless.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("/usr/bin/mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        // The writer blocks until the reader opens the FIFO, then writes until the reader stops reading.
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+                var chunk = new byte[64 * 1024];
+                Array.Fill(chunk, (byte)' ');
+                while (true)
+                {
+                    stream.Write(chunk);
+                }
+            }
+            catch (IOException)
+            {
+                // the reader closed the pipe: expected
+            }
+        });
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("validate", fifo);
+        await writer.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("limit", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_NdjsonLineOverTheLimit_StopsThereWithAnInputError()
     {
         var line = JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Samples.ValidFiles.First())).RootElement);

@@ -66,6 +66,22 @@ public sealed class SchemaSemanticsTests
         Assert.Contains("^[A-Z0-9]{3}([A-Z0-9]{2})?$", issue.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1000000000000000000000000000000", "Must be at most 110.")]
+    [InlineData("-1000000000000000000000000000000", "Must be at least 16.")]
+    public async Task Number_BeyondSixtyFourBits_IsARangeErrorNotACrash(string number, string message)
+    {
+        var text = File.ReadAllText(Samples.ValidFiles.First());
+        var age = JsonNode.Parse(text)!["patient"]!["ageAtProcedure"]!.ToJsonString();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text.Replace($"\"ageAtProcedure\": {age}", $"\"ageAtProcedure\": {number}", StringComparison.Ordinal));
+
+        var report = await Validator.ValidateAsync(bytes);
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal("/patient/ageAtProcedure", issue.Path);
+        Assert.Equal(message, issue.Message);
+    }
+
     private static byte[] With(string pointer, string value, string? sample = null)
     {
         var document = JsonNode.Parse(File.ReadAllText(sample ?? Samples.ValidFiles.First()))!;

@@ -34,6 +34,8 @@ internal sealed class SchemaAuthority
             token = JToken.ReadFrom(reader);
         }
 
+        ClampHugeIntegers(token);
+
         var byPointer = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (pointer, message) in Flatten(_schema.Validate(token).Where(IsBreach)))
         {
@@ -56,6 +58,25 @@ internal sealed class SchemaAuthority
             Message = string.Join(" ", p.Value),
             Source = IssueCodes.SchemaSource,
         }).ToList();
+    }
+
+    /// <summary>
+    /// Newtonsoft reads an integer beyond 64 bits as a BigInteger, on which NJsonSchema's range check throws. Every
+    /// bound in the schema is far inside 64 bits, so the nearest 64-bit integer gets the same verdict (messages never
+    /// show the value).
+    /// </summary>
+    private static void ClampHugeIntegers(JToken token)
+    {
+        if (token is JValue { Type: JTokenType.Integer, Value: System.Numerics.BigInteger big } value)
+        {
+            value.Value = big.Sign > 0 ? long.MaxValue : long.MinValue;
+            return;
+        }
+
+        foreach (var child in token.Children())
+        {
+            ClampHugeIntegers(child);
+        }
     }
 
     /// <summary>
