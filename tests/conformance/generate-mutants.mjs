@@ -42,6 +42,8 @@ function sites(value, sub, path, parent, key, list) {
 }
 
 const emoji = "\u{1F9B5}";
+// JSON.stringify cannot write an integer beyond 2^53 exactly: a marker string is swapped for the literal digits.
+const BIG_INTEGER = "__BIG_INTEGER__";
 const repeat = (text, n) => Array.from({ length: Math.max(n, 0) }, () => text).join("");
 const someValueOf = (sub) => {
   sub = resolve(sub) ?? {};
@@ -84,7 +86,8 @@ function candidates(site) {
   if (sub.type === "integer" || sub.type === "number") {
     const lo = sub.minimum ?? 0;
     const hi = sub.maximum ?? 1000;
-    edits.push(() => lo, () => lo - 1, () => hi, () => hi + 1, () => hi + 0.5, () => lo - 0.5, () => (lo + hi) / 2, () => 1e300, () => -1e300);
+    edits.push(() => lo, () => lo - 1, () => hi, () => hi + 1, () => hi + 0.5, () => lo - 0.5, () => (lo + hi) / 2, () => 1e300, () => -1e300,
+      () => BIG_INTEGER, () => "-" + BIG_INTEGER);
   }
   if (sub.type === "array") {
     const items = Array.isArray(value) ? value : [];
@@ -121,7 +124,7 @@ function mutate(base) {
 
 const lines = [];
 for (let i = 0; i < count; i++) {
-  lines.push(JSON.stringify(mutate(bases[i % bases.length])));
+  lines.push(JSON.stringify(mutate(bases[i % bases.length])).replaceAll(`"${BIG_INTEGER}"`, "100000000000000000000000000000").replaceAll(`"-${BIG_INTEGER}"`, "-100000000000000000000000000000"));
 }
 writeFileSync(out, lines.join("\n") + "\n");
 console.log(`${count} mutants of ${bases.length} valid samples written to ${out}`);
