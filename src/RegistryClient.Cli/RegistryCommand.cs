@@ -47,7 +47,7 @@ internal static class RegistryCommand
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync($"registry {parse.CommandResult.Command.Name}: cancelled.");
             return ExitCodes.UsageOrInput;
