@@ -66,7 +66,7 @@ internal static class HtmlReport
             (IssueCodes.Schema, "error", "The document breaks the submission JSON Schema (missing, unknown or malformed fields)", "schemas/venous-registry-submission.v1.schema.json"),
             (IssueCodes.Limit, "error", "The document is too large or too deeply nested", "resource limits"),
         };
-        rows.AddRange(SubmissionValidator.Rules.Select(r => (r.Descriptor.Code, RegistryCode.Of(r.Descriptor.Severity), r.Descriptor.Title, r.Descriptor.Source)));
+        rows.AddRange(SubmissionValidator.Rules.Select(r => (r.Code, RegistryCode.Of(r.Severity), r.Title, r.Source)));
         foreach (var (code, severity, title, source) in rows)
         {
             var (documents, issues) = data.ByRule.GetValueOrDefault(code);
