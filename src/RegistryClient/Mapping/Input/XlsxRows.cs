@@ -75,6 +75,12 @@ internal static class XlsxRows
     private static (IExcelDataReader? Reader, string? Problem) Open(Stream input, string? sheet)
     {
         IExcelDataReader reader;
+#if !NETFRAMEWORK
+        // ExcelDataReader's configuration asks for code page 1252 (its fallback for legacy .xls/.csv) even for .xlsx;
+        // .NET Framework has it built in, .NET needs the in-box code-page provider registered. Registering is
+        // idempotent and only adds encodings to the process.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+#endif
         try
         {
             reader = ExcelReaderFactory.CreateOpenXmlReader(input, new ExcelReaderConfiguration { LeaveOpen = true });
