@@ -80,10 +80,12 @@ internal static class MappingTestData
         }
     }
 
-    public static async Task<List<MappingResult>> MapAsync(MappingProfile profile, string input)
+    public static Task<List<MappingResult>> MapAsync(MappingProfile profile, string input) => MapAsync(profile, Encoding.UTF8.GetBytes(input));
+
+    public static async Task<List<MappingResult>> MapAsync(MappingProfile profile, byte[] input)
     {
         var results = new List<MappingResult>();
-        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Encoding.UTF8.GetBytes(input))))
+        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(input)))
         {
             results.Add(result);
         }
