@@ -65,12 +65,12 @@ internal static class DemoCommand
         var mapped = new List<byte[]>();
         var mappingErrors = new List<MappingError>();
         var rows = 0;
-        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Resource("Demo.ris-export.csv")), cancellationToken))
+        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Resource("Demo.ris-export.csv")), "ris-export.csv", cancellationToken))
         {
             rows += result.Rows;
-            if (result.Document is { } document)
+            if (result.Submission is { } submission)
             {
-                mapped.Add(JsonSerializer.SerializeToUtf8Bytes(document));
+                mapped.Add(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
             }
 
             mappingErrors.AddRange(result.Errors);
