@@ -63,7 +63,7 @@ public static class RegistryClientServiceCollectionExtensions
     /// private service provider, which the client disposes. The caller's options object is copied whole, property by
     /// property, so a new option can never be left behind.
     /// </summary>
-    internal static VenousRegistryClient CreateStandalone(RegistryClientOptions options, IRegistryTokenProvider? tokens, ILoggerFactory? loggerFactory)
+    internal static VenousRegistryClient CreateStandalone(RegistryClientOptions options, IRegistryTokenProvider? tokens, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
     {
         if (options is null)
         {
@@ -76,6 +76,11 @@ public static class RegistryClientServiceCollectionExtensions
         if (tokens is not null)
         {
             services.AddSingleton(tokens);
+        }
+
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
         }
 
         services.AddRegistryClient(o => CopyOptions(options, o));
@@ -112,9 +117,6 @@ public static class RegistryClientServiceCollectionExtensions
                 ? RegistryTokenProvider.Static(token)
                 : throw new OptionsValidationException(RegistryClientOptions.SectionName, typeof(RegistryClientOptions),
                     ["RegistryClient:Token is required unless an IRegistryTokenProvider is registered."]));
-        services.TryAddTransient<BearerTokenHandler>();
-        services.TryAddSingleton(_ => new RegistryBackPressure(TimeProvider.System));
-        services.TryAddTransient<BackPressureHandler>();
         services.AddLogging();
         services.AddOptions<SubmissionValidatorOptions>();
         services.TryAddSingleton(sp => new SubmissionValidator(sp.GetRequiredService<IOptions<SubmissionValidatorOptions>>().Value));
@@ -124,10 +126,7 @@ public static class RegistryClientServiceCollectionExtensions
             .AddHttpClient(HttpClientName)
             // Never follow a redirect: a 3xx is a failure, and the token and the body go only to the configured endpoint.
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
-        builder.AddResilienceHandler("registry", (pipeline, context) =>
-            RegistryResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<RegistryClientOptions>>().Value, TimeProvider.System));
-        builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
-        builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
+        RegistryHttpPipeline.Add(builder); // resilience, token, back-pressure: RegistryHttpPipeline.cs
 
         services.TryAddSingleton(sp => Construct(sp, owned: null));
         return new RegistryClientBuilder(services, HttpClientName, builder);
@@ -153,7 +152,7 @@ public static class RegistryClientServiceCollectionExtensions
 #pragma warning disable CA2000 // the HttpClient lives as long as the client; it holds no connection of its own
         var http = new HttpClient(new CurrentHandler(handlers, HttpClientName)) { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
-        return new VenousRegistryClient(RestService.ForGenerated<IRegistryApi>(http, settings), services.GetRequiredService<ILogger<VenousRegistryClient>>(), owned);
+        return new VenousRegistryClient(RestService.ForGenerated<IRegistryApi>(http, settings), services.GetRequiredService<ILogger<VenousRegistryClient>>(), RegistryHttpPipeline.Clock(services), owned);
     }
 
     /// <summary>Sends each request through the factory's current handler chain for the named client.</summary>
