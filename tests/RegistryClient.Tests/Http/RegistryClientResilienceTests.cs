@@ -28,7 +28,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var result = await client.SubmitAsync(submission);
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
         Assert.Equal("sub_1", result.Receipt!.Id);
         var requests = _server.LogEntries.Select(e => e.RequestMessage!).ToList();
         Assert.Equal(3, requests.Count);
@@ -50,7 +50,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
         // The backoff alone would be ~10 ms; only honouring Retry-After makes the second attempt wait over a second.
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"retried after {clock.Elapsed}");
         Assert.Equal(2, _server.LogEntries.Count());
@@ -70,7 +70,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         var times = _server.LogEntries.Select(e => e.RequestMessage!.DateTime).Order().ToList();
         Assert.Equal(3, times.Count);
         Assert.All(times.Skip(1), t => Assert.True(t - times[0] >= TimeSpan.FromSeconds(1.5), $"a request went out {t - times[0]} after the 429"));
-        Assert.Equal(SubmissionStatus.Accepted, (await second).Status);
+        Assert.Equal(SubmissionStatus.Created, (await second).Status);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Theory]
     [InlineData(422, SubmissionStatus.Conflict)]
     [InlineData(401, SubmissionStatus.Unauthorized)]
-    [InlineData(403, SubmissionStatus.Unauthorized)]
+    [InlineData(403, SubmissionStatus.Forbidden)]
     public async Task Submit_PermanentStatuses_AreTypedAndNotRetried(int status, SubmissionStatus expected)
     {
         _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(status));
@@ -120,12 +120,12 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Fact]
     public async Task Submit_InProgressConflict409_IsRetriedWithTheSameKey()
     {
-        Script(Response.Create().WithStatusCode(409), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Receipt));
+        Script(Response.Create().WithStatusCode(409).WithHeader("Content-Type", "application/problem+json").WithBody("""{"type":"https://registry.example/problems/request-in-progress","title":"in progress","status":409}"""), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Receipt));
         using var client = NewClient();
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
 
-        Assert.Equal(SubmissionStatus.Replayed, result.Status);
+        Assert.Equal(SubmissionStatus.Unchanged, result.Status);
         Assert.Single(_server.LogEntries.Select(e => e.RequestMessage!.Headers!["Idempotency-Key"]!.Single()).Distinct());
     }
 
@@ -137,7 +137,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         var result = await client.SubmitAsync(TestSubmissions.Load());
         await serving;
 
-        Assert.True(result.Status == SubmissionStatus.Accepted, result.Detail);
+        Assert.True(result.Status == SubmissionStatus.Created, result.Detail);
         Assert.Equal(2, connections);
     }
 
@@ -228,7 +228,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Created());
         await Task.Delay(TimeSpan.FromSeconds(1.2));
 
-        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(TestSubmissions.Load())).Status);
+        Assert.Equal(SubmissionStatus.Created, (await client.SubmitAsync(TestSubmissions.Load())).Status);
     }
 
     [Fact]
@@ -272,8 +272,9 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Fact]
     public async Task Logs_AtTraceLevel_NeverCarryPatientIdentifiersOrTheToken()
     {
-        Script(Response.Create().WithStatusCode(503), Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/problem+json")
-            .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}"""));
+        var invalid = Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/problem+json")
+            .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}""");
+        Script(Response.Create().WithStatusCode(503), invalid, invalid);
         var capture = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
         using var client = VenousRegistryClient.Create(Options(), loggerFactory: loggerFactory);
@@ -285,7 +286,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var logs = capture.All;
         Assert.Contains("rejected", logs, StringComparison.OrdinalIgnoreCase); // the capture saw the client's own messages
-        Assert.Contains("System.Net.Http.HttpClient", logs, StringComparison.Ordinal); // and the HTTP stack's
+        Assert.Contains("HTTP 503", logs, StringComparison.Ordinal); // and the retry's
         Assert.DoesNotContain(withNhs.Patient.NhsNumber!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(submission.Patient.Pseudonym!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("test-token", logs, StringComparison.Ordinal);
