@@ -48,7 +48,7 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal(new OutboxCounts(0, 7, 1, 0), await outbox.CountAsync());
         var history = await outbox.HistoryAsync("RJ1", "RJ1-PMT-GROWS");
         Assert.Equal([(SubmissionStatus.Created, 1), (SubmissionStatus.Amended, 2)], history.Select(v => (v.Outcome!.Value, v.RegistryVersion!.Value)));
-        Assert.Equal(7, (await sandbox.CountAsync()).Cases);
+        Assert.Equal(6, (await sandbox.CountAsync()).Submissions); // five cases and one that grew to version 2
         Assert.Contains("rejected: VR006", Assert.Single(first.Refused).LastError, StringComparison.Ordinal);
     }
 
@@ -92,7 +92,7 @@ public sealed class OutboxTests : IDisposable
         }
 
         var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => submitter.DrainAsync(concurrency: 1));
-        var casesWhenFull = (await sandbox.CountAsync()).Cases;
+        var casesWhenFull = (await sandbox.CountAsync()).Submissions;
         outbox.Full = false; // space returns
         var rerun = await submitter.DrainAsync(concurrency: 1);
 
@@ -123,7 +123,7 @@ public sealed class OutboxTests : IDisposable
             var filler = disk.Fill();
             var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => submitter.DrainAsync(concurrency: 2));
             Assert.Equal(OutboxProblem.Full, ex.Problem);
-            Assert.InRange((await sandbox.CountAsync()).Cases, 1, 9);
+            Assert.InRange((await sandbox.CountAsync()).Submissions, 1, 9);
             File.Delete(filler);
         }
 
