@@ -5,6 +5,7 @@ using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
+using RegistryClient.Cli.Withdraw;
 using RegistryClient.Model;
 
 namespace RegistryClient.Cli;
@@ -20,6 +21,7 @@ internal static class RegistryCommand
             ValidateCommand.Create(stdout, stderr),
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
+            WithdrawCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
