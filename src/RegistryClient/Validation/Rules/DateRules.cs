@@ -108,13 +108,8 @@ public sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSev
         var followUps = submission.FollowUps ?? [];
         for (var i = 0; i < followUps.Count; i++)
         {
-            var (from, to, window) = followUps[i].Timepoint switch
-            {
-                FollowUpTimepoint.Days30 => (procedure.AddDays(14), procedure.AddDays(60), "14-60 days"),
-                FollowUpTimepoint.Months6 => (procedure.AddMonths(4), procedure.AddMonths(9), "4-9 months"),
-                FollowUpTimepoint.Months12 => (procedure.AddMonths(10), procedure.AddMonths(15), "10-15 months"),
-                _ => (procedure.AddMonths(21), procedure.AddMonths(30), "21-30 months"),
-            };
+            var (from, to) = FollowUpWindow.Of(procedure, followUps[i].Timepoint);
+            var window = FollowUpWindow.Describe(followUps[i].Timepoint);
 
             var date = followUps[i].AssessmentDate;
             if (date < from || date > to)
