@@ -10,14 +10,19 @@ internal static class SandboxCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 5080 };
-        var token = new Option<string>("--token") { Description = "The bearer token clients must send.", DefaultValueFactory = _ => "sandbox-token" };
+        var token = new Option<string>("--token") { Description = "A bearer token good for every organisation.", DefaultValueFactory = _ => "sandbox-token" };
+        var tenant = new Option<string[]>("--tenant")
+        {
+            Description = "ORG=TOKEN: a bearer token good only for organisation ORG (repeatable; others get 403).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var db = new Option<string?>("--db") { Description = "Keep submissions in this SQLite file (default: in memory)." };
         var failRate = new Option<double>("--fail-rate") { Description = "Share of calls (0-1) that meet an injected fault: 503, 429, dropped connection, lost response." };
         var latency = new Option<int>("--latency-ms") { Description = "Latency added to every call, in milliseconds." };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Calls per second before 429s (0: no limit)." };
         var command = new Command("sandbox", "Run a local registry (API v1) on 127.0.0.1 with optional fault injection; Ctrl+C stops it.")
         {
-            port, token, db, failRate, latency, rateLimit,
+            port, token, tenant, db, failRate, latency, rateLimit,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -30,7 +35,18 @@ internal static class SandboxCommand
                 FailRate = parse.GetValue(failRate),
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 RateLimit = parse.GetValue(rateLimit),
+                LoggerFactory = new SandboxRequestLog(stdout),
             };
+            foreach (var binding in parse.GetValue(tenant) ?? [])
+            {
+                var equals = binding.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0 || equals == binding.Length - 1 || !options.Tenants.TryAdd(binding[..equals], binding[(equals + 1)..]))
+                {
+                    await stderr.WriteLineAsync("registry sandbox: each --tenant is ORG=TOKEN, one per organisation, both parts non-empty.");
+                    return ExitCodes.UsageOrInput;
+                }
+            }
+
             if (options.FailRate is < 0 or > 1 || options.Port is < 0 or > 65535 || options.RateLimit < 0 || options.Latency < TimeSpan.Zero
                 || string.IsNullOrWhiteSpace(options.Token))
             {
@@ -52,14 +68,19 @@ internal static class SandboxCommand
             await using (server)
             {
                 await stdout.WriteLineAsync($"Sandbox registry listening on {server.BaseAddress}");
-                await stdout.WriteLineAsync($"Token: {server.Token}");
+                await stdout.WriteLineAsync($"Token: {server.Token} (every organisation)");
+                foreach (var (organisation, tenantToken) in options.Tenants.OrderBy(t => t.Key, StringComparer.Ordinal))
+                {
+                    await stdout.WriteLineAsync($"Token: {tenantToken} (organisation {organisation} only)");
+                }
+
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Storage: {options.DatabasePath ?? "in memory"}; faults: {options.FailRate:P0}; latency: {options.Latency.TotalMilliseconds} ms; rate limit: {(options.RateLimit == 0 ? "none" : options.RateLimit + "/s")}"));
                 await stdout.WriteLineAsync("Press Ctrl+C to stop.");
                 await stdout.FlushAsync(cancellationToken);
                 await server.WaitForShutdownAsync(cancellationToken);
                 var (stored, _) = await server.CountAsync(CancellationToken.None);
-                await stdout.WriteLineAsync($"Stopped after {server.Requests} request(s), {server.FaultsInjected} injected fault(s); {stored} submission(s) stored.");
+                await stdout.WriteLineAsync($"Stopped after {server.Requests} request(s), {server.FaultsInjected} injected fault(s); {stored} case(s) stored.");
             }
 
             return ExitCodes.Success;

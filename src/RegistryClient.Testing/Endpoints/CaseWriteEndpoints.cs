@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using RegistryClient.Testing.Middleware;
+using RegistryClient.Testing.Storage;
+using RegistryClient.Testing.Wire;
+
+namespace RegistryClient.Testing.Endpoints;
+
+/// <summary><c>POST /v1/submissions</c> creates a case (version 1); <c>PUT /v1/submissions/{id}</c> stores its next version.</summary>
+internal static class CaseWriteEndpoints
+{
+    public static void Map(WebApplication app, SandboxState state)
+    {
+        app.MapPost("/v1/submissions", context => CreateAsync(context, state));
+        app.MapPut("/v1/submissions/{id}", context => AmendAsync(context, state));
+    }
+
+    private static async Task CreateAsync(HttpContext context, SandboxState state)
+    {
+        if (!await WriteRequests.RequireJsonAsync(context) || await WriteRequests.RequireKeyAsync(context) is not { } key)
+        {
+            return;
+        }
+
+        using var claim = state.InFlight.TryClaim(key);
+        if (claim is null)
+        {
+            await WriteRequests.RequestInProgressAsync(context, state);
+            return;
+        }
+
+        var body = await WriteRequests.ReadBodyAsync(context);
+        if (await WriteRequests.ToCaseWriteAsync(context, state, key, body) is not { } write)
+        {
+            return;
+        }
+
+        var outcome = await state.Store.CreateAsync(write, context.RequestAborted);
+        await AnswerAsync(context, outcome, WriteResult.Created, 201);
+    }
+
+    private static async Task AmendAsync(HttpContext context, SandboxState state)
+    {
+        if (!await WriteRequests.RequireJsonAsync(context) || await WriteRequests.RequireKeyAsync(context) is not { } key)
+        {
+            return;
+        }
+
+        var ifMatch = context.Request.Headers.IfMatch;
+        if (ifMatch.Count == 0)
+        {
+            await ProblemResponses.WriteAsync(context, 428, ProblemTypes.PreconditionRequired,
+                "If-Match is required: send the version you are replacing, e.g. If-Match: \"2\"");
+            return;
+        }
+
+        if (ParseVersion(ifMatch.ToString()) is not { } expected)
+        {
+            await ProblemResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, "If-Match must be one entity tag holding the case's version, e.g. \"2\"");
+            return;
+        }
+
+        var id = (string)context.Request.RouteValues["id"]!;
+        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
+        {
+            await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            return;
+        }
+
+        if (!SandboxCaller.Of(context).MayActFor(current.OrganisationCode))
+        {
+            await WriteRequests.WrongOrganisationAsync(context);
+            return;
+        }
+
+        using var claim = state.InFlight.TryClaim(key);
+        if (claim is null)
+        {
+            await WriteRequests.RequestInProgressAsync(context, state);
+            return;
+        }
+
+        var body = await WriteRequests.ReadBodyAsync(context);
+        if (await WriteRequests.ToCaseWriteAsync(context, state, key, body) is not { } write)
+        {
+            return;
+        }
+
+        var outcome = await state.Store.AmendAsync(id, expected, write, context.RequestAborted);
+        await AnswerAsync(context, outcome, WriteResult.Amended, 200);
+    }
+
+    private static async Task AnswerAsync(HttpContext context, WriteOutcome outcome, WriteResult success, int successStatus)
+    {
+        if (outcome.Result == success && FaultInjection.LoseResponse(context))
+        {
+            context.Abort(); // stored, but the client never hears: only its idempotency key saves it from a duplicate
+            return;
+        }
+
+        var record = outcome.Case;
+        switch (outcome.Result)
+        {
+            case WriteResult.Created or WriteResult.Amended:
+                await ProblemResponses.ReceiptAsync(context, successStatus, Receipt.From(record!));
+                break;
+            case WriteResult.Unchanged:
+                await ProblemResponses.ReceiptAsync(context, 200, Receipt.From(record!));
+                break;
+            case WriteResult.Replayed:
+                await ProblemResponses.StoredReceiptAsync(context, 200, outcome.StoredReceipt!);
+                break;
+            case WriteResult.KeyReused:
+                await ProblemResponses.WriteAsync(context, 422, ProblemTypes.KeyReused, "This Idempotency-Key was used with a different request");
+                break;
+            case WriteResult.CaseExists:
+                await ProblemResponses.WriteAsync(context, new Problem
+                {
+                    Type = ProblemTypes.CaseExists,
+                    Title = "The case already exists with other content; amend it with PUT and If-Match",
+                    Status = 409,
+                    CaseId = record!.Id,
+                    Version = record.Version,
+                    ContentHash = record.ContentHash,
+                });
+                break;
+            case WriteResult.Withdrawn:
+                await ProblemResponses.WriteAsync(context, 410, ProblemTypes.CaseWithdrawn, "The case was withdrawn; it cannot be written again");
+                break;
+            case WriteResult.NotFound:
+                await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+                break;
+            case WriteResult.CaseMismatch:
+                await ProblemResponses.WriteAsync(context, 422, ProblemTypes.CaseMismatch,
+                    "The document is for another organisation or local record than this case");
+                break;
+            case WriteResult.VersionMismatch:
+                await ProblemResponses.WriteAsync(context, new Problem
+                {
+                    Type = ProblemTypes.VersionMismatch,
+                    Title = "If-Match does not name the case's current version; read the case and try again",
+                    Status = 412,
+                    Version = record!.Version,
+                });
+                break;
+            default:
+                throw new InvalidOperationException("Unhandled write result " + outcome.Result);
+        }
+    }
+
+    /// <summary>The version in <c>If-Match: "N"</c> (bare N accepted). <c>*</c> is refused: an amendment names what it replaces.</summary>
+    private static int? ParseVersion(string header)
+    {
+        var value = header.Trim();
+        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        {
+            value = value[1..^1];
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) && version >= 1
+            ? version
+            : null;
+    }
+}

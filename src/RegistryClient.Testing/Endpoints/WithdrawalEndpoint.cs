@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using RegistryClient.Testing.Middleware;
+using RegistryClient.Testing.Wire;
+
+namespace RegistryClient.Testing.Endpoints;
+
+/// <summary><c>POST /v1/submissions/{id}/withdrawal</c>: erases the case's documents and identifiers, keeps a tombstone.</summary>
+internal static class WithdrawalEndpoint
+{
+    private static readonly string[] Reasons = ["consentWithdrawn", "enteredInError", "duplicate"];
+
+    public static void Map(WebApplication app, SandboxState state) =>
+        app.MapPost("/v1/submissions/{id}/withdrawal", context => WithdrawAsync(context, state));
+
+    private static async Task WithdrawAsync(HttpContext context, SandboxState state)
+    {
+        if (!await WriteRequests.RequireJsonAsync(context))
+        {
+            return;
+        }
+
+        var reason = ReadReason(await WriteRequests.ReadBodyAsync(context));
+        if (reason is null || Array.IndexOf(Reasons, reason) < 0)
+        {
+            await ProblemResponses.WriteAsync(context, new Problem
+            {
+                Type = ProblemTypes.InvalidRequest,
+                Title = "The withdrawal needs a reason",
+                Status = 400,
+                Errors = [new ApiError("SCHEMA", "/reason", "reason must be one of consentWithdrawn, enteredInError, duplicate")],
+            });
+            return;
+        }
+
+        var id = (string)context.Request.RouteValues["id"]!;
+        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
+        {
+            await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            return;
+        }
+
+        if (!SandboxCaller.Of(context).MayActFor(current.OrganisationCode))
+        {
+            await WriteRequests.WrongOrganisationAsync(context);
+            return;
+        }
+
+        var tombstone = await state.Store.WithdrawAsync(id, reason, state.Time.GetUtcNow(), context.RequestAborted);
+        await ProblemResponses.ReceiptAsync(context, 200, Receipt.From(tombstone!));
+    }
+
+    private static string? ReadReason(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, SandboxJsonContext.Default.WithdrawalRequest)?.Reason;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
