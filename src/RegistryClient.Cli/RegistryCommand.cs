@@ -21,6 +21,7 @@ internal static class RegistryCommand
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout, stderr),
+            Reconcile.ReconcileCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };

@@ -10,17 +10,30 @@ internal static class ReconciliationData
 {
     public static readonly DateTime Procedure = new(2024, 1, 17);
 
-    /// <summary>Sample 01 (RJ1) as a case of its own: procedure on <see cref="Procedure"/>, no follow-up recorded.</summary>
+    /// <summary>
+    /// Sample 01 (RJ1) as a case of its own: every date of the episode moved so that the procedure falls on
+    /// <paramref name="procedure"/> (<see cref="Procedure"/> by default), with only the <paramref name="recorded"/>
+    /// follow-ups, each 30 days after the procedure.
+    /// </summary>
     public static Submission Case(string localRecordId, DateTime? procedure = null, params FollowUpTimepoint[] recorded)
     {
         var template = JsonSerializer.Deserialize(File.ReadAllBytes(Samples.ValidFiles.First()), RegistryJsonContext.Default.Submission)!;
         var date = procedure ?? Procedure;
+        var shift = date - template.Procedure.ProcedureDate;
+        DateTime Move(DateTime d) => shift > TimeSpan.Zero && d > DateTime.MaxValue - shift ? DateTime.MaxValue.Date
+            : shift < TimeSpan.Zero && d < DateTime.MinValue - shift ? DateTime.MinValue : d + shift;
         var followUps = template.FollowUps!.ToDictionary(f => f.Timepoint);
         return template with
         {
             LocalRecordId = localRecordId,
+            Presentation = template.Presentation with { SymptomOnsetDate = Move(template.Presentation.SymptomOnsetDate), DiagnosisDate = Move(template.Presentation.DiagnosisDate) },
             Procedure = template.Procedure with { ProcedureDate = date },
-            FollowUps = recorded.Length == 0 ? null : recorded.Select(t => followUps[t] with { AssessmentDate = date > DateTime.MaxValue.AddDays(-30) ? date : date.AddDays(30) }).ToList(),
+            Outcome = template.Outcome! with
+            {
+                DischargeDate = Move(template.Outcome.DischargeDate),
+                Complications = template.Outcome.Complications.Select(c => c with { OnsetDate = Move(c.OnsetDate) }).ToList(),
+            },
+            FollowUps = recorded.Length == 0 ? null : recorded.Select(t => followUps[t] with { AssessmentDate = Move(template.Outcome.DischargeDate) }).ToList(),
         };
     }
 
