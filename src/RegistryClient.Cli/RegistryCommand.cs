@@ -23,6 +23,7 @@ internal static class RegistryCommand
             SubmitCommand.Create(stdout, stderr),
             WithdrawCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout, stderr),
+            Reconcile.ReconcileCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };

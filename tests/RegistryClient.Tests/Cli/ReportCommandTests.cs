@@ -43,7 +43,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.DoesNotMatch(@"\b(19|20)\d\d-\d\d-\d\d\b", text);     // dates (of birth, onset, procedure...)
     }
 
-    private static async Task<string> DumpDomAsync(string html)
+    internal static async Task<string> DumpDomAsync(string html)
     {
         var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
         Assert.True(chromium is not null, "Chromium is needed for this test; .ci/run installs the Debian package 'chromium'.");

@@ -108,13 +108,8 @@ internal sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationS
         var followUps = submission.FollowUps ?? [];
         for (var i = 0; i < followUps.Count; i++)
         {
-            var (from, to, window) = followUps[i].Timepoint switch
-            {
-                FollowUpTimepoint.Days30 => (CalendarMath.AddDays(procedure, 14), CalendarMath.AddDays(procedure, 60), "14-60 days"),
-                FollowUpTimepoint.Months6 => (CalendarMath.AddMonths(procedure, 4), CalendarMath.AddMonths(procedure, 9), "4-9 months"),
-                FollowUpTimepoint.Months12 => (CalendarMath.AddMonths(procedure, 10), CalendarMath.AddMonths(procedure, 15), "10-15 months"),
-                _ => (CalendarMath.AddMonths(procedure, 21), CalendarMath.AddMonths(procedure, 30), "21-30 months"),
-            };
+            var (from, to) = FollowUpWindow.Of(procedure, followUps[i].Timepoint);
+            var window = FollowUpWindow.Describe(followUps[i].Timepoint);
 
             var date = followUps[i].AssessmentDate;
             if (date < from || date > to)
