@@ -80,7 +80,7 @@ internal static class LocalEpisodes
 
             await using (source)
             {
-                await foreach (var result in ProfileMapper.MapAsync(profile, source, cancellationToken))
+                await foreach (var result in ProfileMapper.MapAsync(profile, source, path, cancellationToken))
                 {
                     if (MappedEpisode.ToSubmission(result) is { } submission)
                     {
@@ -89,7 +89,7 @@ internal static class LocalEpisodes
                     }
 
                     unreadable++;
-                    foreach (var error in result.Errors.DefaultIfEmpty(new MappingError(result.Row, "", "the episode could not be mapped to a submission")))
+                    foreach (var error in result.Errors.DefaultIfEmpty(new MappingError(path, result.Row, "", "the episode could not be mapped to a submission")))
                     {
                         await stderr.WriteLineAsync($"{path}:{error.Row}:{(error.Column.Length == 0 ? "*" : error.Column)}: error: {TextSafety.Printable(error.Message)}");
                     }
@@ -154,26 +154,8 @@ internal static class LocalEpisodes
     }
 }
 
-/// <summary>
-/// The one place that turns a mapper's result into a typed submission (main's mapper returns JSON; when it returns
-/// typed submissions, only this changes).
-/// </summary>
+/// <summary>The one place that turns a mapper's result into a submission to reconcile.</summary>
 internal static class MappedEpisode
 {
-    public static Submission? ToSubmission(MappingResult result)
-    {
-        if (result.Document is null || result.Errors.Count > 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return result.Document.Deserialize(RegistryJsonContext.Default.Submission);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static Submission? ToSubmission(MappingResult result) => result.Errors.Count > 0 ? null : result.Submission;
 }

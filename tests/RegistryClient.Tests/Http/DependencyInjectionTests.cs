@@ -142,7 +142,7 @@ public sealed class DependencyInjectionTests
 
         Assert.Empty(target.LogEntries);
         Assert.Single(registry.LogEntries);
-        Assert.NotEqual(SubmissionStatus.Accepted, result.Status);
+        Assert.False(result.IsStored);
         Assert.Equal(307, result.HttpStatus);
     }
 

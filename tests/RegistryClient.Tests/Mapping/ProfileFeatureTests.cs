@@ -46,7 +46,7 @@ public sealed class ProfileFeatureTests
         var results = await MapAsync(profile, "\uFEFF" + csv);
 
         Assert.All(results, r => Assert.Empty(r.Errors));
-        var (first, second) = (Json(results[0]), Json(results[1]));
+        var (first, second) = (MappingTestData.Json(results[0]), MappingTestData.Json(results[1]));
         Assert.Equal("9990000018", At(first, "/patient/nhsNumber")!.GetValue<string>());          // spaces stripped
         Assert.Equal("9990000026", At(second, "/patient/nhsNumber")!.GetValue<string>());         // hyphens stripped
         Assert.Equal(63, At(first, "/patient/ageAtProcedure")!.GetValue<int>());                  // 29 Feb birthday not yet reached on 28 Feb
@@ -79,7 +79,7 @@ public sealed class ProfileFeatureTests
 
         var results = await MapAsync(profile, jsonl);
 
-        Assert.Equal(3, At(Json(results[0]), "/procedure/fluoroscopyTimeMinutes")!.GetValue<double>());
+        Assert.Equal(3, At(MappingTestData.Json(results[0]), "/procedure/fluoroscopyTimeMinutes")!.GetValue<double>());
         Assert.Equal((3, "sex"), (results[1].Errors[0].Row, results[1].Errors[0].Column));
         Assert.Equal(4, results[2].Errors[0].Row);
     }
@@ -102,11 +102,11 @@ public sealed class ProfileFeatureTests
 
         var results = await MapAsync(profile, csv);
 
-        var followUps = Json(results[0])["followUps"]!.AsArray();
+        var followUps = MappingTestData.Json(results[0])["followUps"]!.AsArray();
         Assert.Equal(["days30", "months6"], followUps.Select(f => f!["timepoint"]!.GetValue<string>()));
         Assert.Equal(4, followUps[1]!["villaltaTotal"]!.GetValue<int>());
         Assert.Equal(3, results[0].Rows);
-        Assert.Null(Json(results.Single(r => r.Row == 5))["followUps"]);
+        Assert.Null(MappingTestData.Json(results.Single(r => r.Row == 5))["followUps"]);
         Assert.Equal("id", results.Single(r => r.Row == 6).Errors.Single().Column); // E1's follow-up under E2
         Assert.Equal("kind", results.Single(r => r.Row == 7).Errors.Single().Column);
     }

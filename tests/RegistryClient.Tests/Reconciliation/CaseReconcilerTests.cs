@@ -94,7 +94,7 @@ public sealed class CaseReconcilerTests
     public async Task Windows_AreTheOnesRuleVR016Accepts()
     {
         var report = await ReconcileAsync([Case("CASE-A")], [], null);
-        var validator = new SubmissionValidator(new SubmissionValidatorOptions { Today = () => new DateTime(2030, 1, 1) });
+        var validator = new SubmissionValidator(new SubmissionValidatorOptions { TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)) });
 
         foreach (var window in report.FollowUps)
         {
