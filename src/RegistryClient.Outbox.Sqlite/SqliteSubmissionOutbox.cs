@@ -21,6 +21,10 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
             throw new ArgumentException("An outbox file path is required.", nameof(path));
         }
 
+#if NETFRAMEWORK
+        NativeSqlite.EnsureLoaded(); // an AnyCPU .NET Framework app finds the native library under runtimes/ only this way
+#endif
+
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ConnectionString;
         var outbox = new SqliteSubmissionOutbox(connectionString);
         using var connection = await outbox.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
