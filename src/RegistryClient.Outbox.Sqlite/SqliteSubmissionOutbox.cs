@@ -75,6 +75,9 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
             throw new OutboxUnavailableException(OutboxProblem.InUse, path,
                 $"another registry submit is using {path} ({(holder is { } pid ? "pid " + pid.ToString(CultureInfo.InvariantCulture) : "pid unknown")}); wait for it to finish, or use another --outbox.");
         }
+#if NETFRAMEWORK
+        NativeSqlite.EnsureLoaded(); // an AnyCPU .NET Framework app finds the native library under runtimes/ only this way
+#endif
 
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ConnectionString;
         var outbox = new SqliteSubmissionOutbox(path, connectionString, time, fileLock);

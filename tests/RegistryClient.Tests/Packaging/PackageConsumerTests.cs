@@ -84,6 +84,17 @@ public sealed class PackageConsumerTests(PackedLibraries packages, ITestOutputHe
         Assert.Contains("SQLitePCLRaw.bundle_e_sqlite3", Dependencies("RegistryClient.Outbox.Sqlite"));
     }
 
+    [Fact]
+    public void TheOutboxPackage_GivesAnyCpuNetFrameworkAppsTheSqliteNatives()
+    {
+        // The targets copy the natives under runtimes/ for an app with no RuntimeIdentifier (the net462 smoke run under
+        // Mono proves the outbox then loads them); .NET Core consumers never import them.
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Feed, $"RegistryClient.Outbox.Sqlite.{packages.Version}.nupkg"));
+        var targets = package.Entries.Where(e => e.FullName.StartsWith("buildTransitive/", StringComparison.Ordinal)).Select(e => e.FullName);
+
+        Assert.Equal(["buildTransitive/net462/RegistryClient.Outbox.Sqlite.targets"], targets);
+    }
+
     /// <summary>A native library: by extension, or by sitting in a NuGet <c>runtimes/*/native</c> folder.</summary>
     private static bool IsNative(FileInfo file) =>
         file.Extension is ".so" or ".dylib" or ".a" || file.FullName.Contains($"{Path.DirectorySeparatorChar}native{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
