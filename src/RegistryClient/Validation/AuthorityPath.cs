@@ -33,7 +33,17 @@ internal sealed class AuthorityPath(JsonTypeInfo<Submission> submissionType, int
 
         var authority = await _authority.Value.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var issues = authority.Validate(text, maxDepth);
+        List<ValidationIssue> issues;
+        try
+        {
+            issues = authority.Validate(text, maxDepth);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Fail closed: a document the schema library cannot judge is refused, and one bad document never stops a batch.
+            return new ValidationReport([Issues.At(IssueCodes.Schema, (1, 1),
+                $"The document could not be checked against the schema ({ex.GetType().Name}); it is refused. Please report this.")]);
+        }
 
         Submission? submission = null;
         try

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization.Metadata;
 using RegistryClient.Model;
 using RegistryClient.Validation.Reading;
 using RegistryClient.Validation.Rules;
@@ -19,7 +20,7 @@ public sealed class SubmissionValidator
     private readonly SubmissionValidatorOptions _options;
     private readonly FastPath _fastPath;
     private readonly AuthorityPath _authorityPath;
-    private readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<Submission> _submissionType;
+    private readonly JsonTypeInfo<Submission> _submissionType;
 
     /// <summary>Creates a validator with default options.</summary>
     public SubmissionValidator()
