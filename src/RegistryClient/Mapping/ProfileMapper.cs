@@ -20,7 +20,7 @@ public static class ProfileMapper
             throw new ArgumentNullException(nameof(path));
         }
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.SequentialScan);
         await foreach (var result in MapAsync(profile, stream, path, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
@@ -47,12 +47,23 @@ public static class ProfileMapper
 
         var source = sourceName ?? "input";
         var plan = FieldPlan.Compile(profile);
-        var writer = new DocumentWriter();
+        var finisher = new Finisher();
+        var full = false;
+        void Emit(object item) => full |= finisher.Add(item);
         MapContext? context = null;
         Episode? current = null;
         var kind = profile.RowKind;
         await foreach (var row in RowReader.ReadAsync(input, profile.Input, _ => context!.Used, cancellationToken).ConfigureAwait(false))
         {
+            if (full)
+            {
+                full = false;
+                foreach (var result in await finisher.RotateAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+            }
+
             if (row.IsHeader)
             {
                 var problems = row.Problem is { } problem ? [("", problem)]
@@ -78,11 +89,11 @@ public static class ProfileMapper
             {
                 if (current is not null)
                 {
-                    yield return Finish(current, writer);
+                    Emit(current);
                     current = null;
                 }
 
-                yield return Failed(source, row.Row, kind.Column, $"The row kind is neither '{kind.Episode}' (episode) nor '{kind.FollowUp}' (follow-up).");
+                Emit(Failed(source, row.Row, kind.Column, $"The row kind is neither '{kind.Episode}' (episode) nor '{kind.FollowUp}' (follow-up)."));
                 continue;
             }
 
@@ -90,8 +101,8 @@ public static class ProfileMapper
             {
                 if (current is null || current.Key != row.At(plan.KeyColumn))
                 {
-                    yield return Failed(source, row.Row, profile.Key,
-                        "This follow-up row is not under its episode's row (or its episode row failed to read); sort the export by this column.");
+                    Emit(Failed(source, row.Row, profile.Key,
+                        "This follow-up row is not under its episode's row (or its episode row failed to read); sort the export by this column."));
                     continue;
                 }
 
@@ -101,7 +112,7 @@ public static class ProfileMapper
 
             if (current is not null)
             {
-                yield return Finish(current, writer);
+                Emit(current);
             }
 
             current = new Episode(row, plan, context!);
@@ -109,28 +120,15 @@ public static class ProfileMapper
 
         if (current is not null)
         {
-            yield return Finish(current, writer);
+            Emit(current);
+        }
+
+        foreach (var result in await finisher.DrainAsync().ConfigureAwait(false))
+        {
+            yield return result;
         }
     }
 
     private static MappingResult Failed(string source, int row, string column, string message) =>
         new() { Source = source, Row = row, Errors = [new MappingError(source, row, column, message)] };
-
-    private static MappingResult Finish(Episode episode, DocumentWriter writer)
-    {
-        if (episode.Errors.Count == 0)
-        {
-            episode.Derive();
-        }
-
-        var submission = episode.Errors.Count == 0 ? writer.Write(episode) : null;
-        return new MappingResult
-        {
-            Source = episode.Source,
-            Row = episode.FirstRow,
-            Rows = episode.Rows,
-            Submission = episode.Errors.Count == 0 ? submission : null,
-            Errors = episode.Errors,
-        };
-    }
 }

@@ -153,6 +153,23 @@ public sealed class ProfileFeatureTests
         Assert.Equal(4, Assert.Single(broken).Line);
     }
 
+    [Fact]
+    public async Task ALargeExport_KeepsItsOrder_AndEveryRow_WhileEpisodesAreFinishedInBatches()
+    {
+        var profile = Profile("""{ "key": "id", "fields": { "/localRecordId": { "column": "id" }, "/patient/ageAtProcedure": { "column": "age" } } }""");
+        var csv = new StringBuilder("id,age\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            csv.Append("E").Append(i).Append(',').Append(i % 97 == 0 ? "old" : "50").Append('\n');
+        }
+
+        var results = await MapAsync(profile, csv.ToString());
+
+        Assert.Equal(Enumerable.Range(2, 2000), results.Select(r => r.Row));
+        Assert.Equal(Enumerable.Range(0, 2000).Where(i => i % 97 == 0).Select(i => i + 2), results.Where(r => r.Errors.Count > 0).Select(r => r.Row));
+        Assert.All(results.Where(r => r.Submission is not null), r => Assert.Equal("E" + (r.Row - 2), r.Submission!.LocalRecordId));
+    }
+
     [Theory]
     [InlineData("29/02/2024", "dd/MM/yyyy")]
     [InlineData("29/02/2023", "dd/MM/yyyy")]

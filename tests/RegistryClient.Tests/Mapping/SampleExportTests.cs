@@ -46,7 +46,14 @@ public sealed class SampleExportTests
     {
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "mapping-profile.v1.schema.json"));
 
-        Assert.Empty(schema.Validate(File.ReadAllText(MappingTestData.ProfileFile)));
+        foreach (var profile in Directory.GetFiles(Path.Combine(Samples.RepositoryRoot, "samples", "mappings"), "*.json"))
+        {
+            Assert.Empty(schema.Validate(File.ReadAllText(profile)));
+        }
+
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "input": { "delimiter": "\"" }, "fields": {} }"""));
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "input": { "encoding": "ebcdic" }, "fields": {} }"""));
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "fields": {}, "groups": [ { "target": "/followUps" } ] }"""));
         Assert.NotEmpty(schema.Validate("""{ "key": "id", "fields": { "/patient/sex": { "colum": "sex" } } }"""));
     }
 

@@ -10,6 +10,10 @@ namespace RegistryClient.Tests.Mapping;
 /// <summary>The wide theatre export (Windows-1252 CSV, and the same data as a workbook) with its profiles.</summary>
 public sealed class WideSampleTests
 {
+    private static string CsvPath => Path.Combine(Samples.RepositoryRoot, "samples", "exports", "theatre-wide-export.csv");
+
+    private static string WorkbookPath => Path.Combine(Samples.RepositoryRoot, "samples", "exports", "theatre-wide-export.xlsx");
+
     private static string Profile(string name) => Path.Combine(Samples.RepositoryRoot, "samples", "mappings", name);
 
     internal static async Task<List<MappingResult>> MapFileAsync(string profilePath, string inputPath)
@@ -25,7 +29,7 @@ public sealed class WideSampleTests
         return results;
     }
 
-    private static Task<List<MappingResult>> MapCsvAsync() => MapFileAsync(Profile("theatre-wide-export.profile.json"), WideSampleWorkbook.CsvPath);
+    private static Task<List<MappingResult>> MapCsvAsync() => MapFileAsync(Profile("theatre-wide-export.profile.json"), CsvPath);
 
     private static string Json(Submission submission) => JsonSerializer.Serialize(submission, RegistryJsonContext.Default.Submission);
 
@@ -61,7 +65,7 @@ public sealed class WideSampleTests
     public async Task Workbook_OfTheSameData_GivesIdenticalSubmissions()
     {
         var csv = await MapCsvAsync();
-        var xlsx = await MapFileAsync(Profile("theatre-wide-export.xlsx.profile.json"), WideSampleWorkbook.WorkbookPath);
+        var xlsx = await MapFileAsync(Profile("theatre-wide-export.xlsx.profile.json"), WorkbookPath);
 
         Assert.All(xlsx, r => Assert.Empty(r.Errors));
         Assert.Equal(csv.Select(r => Json(r.Submission!)), xlsx.Select(r => Json(r.Submission!)));
@@ -73,8 +77,8 @@ public sealed class WideSampleTests
     {
         if (Environment.GetEnvironmentVariable("REGENERATE_SAMPLES") == "1")
         {
-            using var file = File.Create(WideSampleWorkbook.WorkbookPath);
-            WideSampleWorkbook.Write(file);
+            using var file = File.Create(WorkbookPath);
+            WideSampleWorkbook.Write(CsvPath, file);
         }
 
         var generated = Path.Combine(Path.GetTempPath(), $"wide-{Guid.NewGuid():N}.xlsx");
@@ -82,12 +86,12 @@ public sealed class WideSampleTests
         {
             using (var file = File.Create(generated))
             {
-                WideSampleWorkbook.Write(file);
+                WideSampleWorkbook.Write(CsvPath, file);
             }
 
             var profile = Profile("theatre-wide-export.xlsx.profile.json");
             var fresh = await MapFileAsync(profile, generated);
-            var committed = await MapFileAsync(profile, WideSampleWorkbook.WorkbookPath);
+            var committed = await MapFileAsync(profile, WorkbookPath);
             Assert.All(fresh, r => Assert.Empty(r.Errors));
             Assert.Equal(14, fresh.Count);
             Assert.Equal(committed.Select(r => Json(r.Submission!)), fresh.Select(r => Json(r.Submission!)));

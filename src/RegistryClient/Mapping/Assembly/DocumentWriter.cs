@@ -10,14 +10,14 @@ namespace RegistryClient.Mapping;
 /// </summary>
 internal sealed class DocumentWriter
 {
-    private readonly MemoryStream _buffer = new(4096);
+    private readonly ByteBuffer _buffer = new();
     private readonly Utf8JsonWriter _json;
 
     public DocumentWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
     public Submission? Write(Episode episode)
     {
-        _buffer.SetLength(0);
+        _buffer.Reset();
         _json.Reset(_buffer);
         WriteObject(episode.Plan.Episode.Root, episode.Root, episode, "");
         _json.Flush();
@@ -28,7 +28,7 @@ internal sealed class DocumentWriter
 
         try
         {
-            return JsonSerializer.Deserialize(new ReadOnlySpan<byte>(_buffer.GetBuffer(), 0, (int)_buffer.Length), RegistryJsonContext.Default.Submission);
+            return JsonSerializer.Deserialize(_buffer.Written, RegistryJsonContext.Default.Submission);
         }
         catch (JsonException ex)
         {
@@ -49,11 +49,11 @@ internal sealed class DocumentWriter
             }
         }
 
-        foreach (var name in node.Type.Required)
+        foreach (var (name, required) in node.Required)
         {
-            if (node.Child(name) is not { } child || !Has(child, instance, episode))
+            if (required is null || !Has(required, instance, episode))
             {
-                var column = node.Child(name)?.FirstColumn;
+                var column = required?.FirstColumn;
                 var pointer = at + node.Pointer + "/" + name;
                 episode.Error(instance.Row, column ?? "", (instance.Context is null ? "" : instance.Context + ": ")
                     + $"There is no value for {pointer}, which the registry requires"
@@ -130,9 +130,17 @@ internal sealed class DocumentWriter
 
                 return false;
             case ArrayNode array:
-                if ((array.TakesFollowUpRows && episode.FollowUps.Count > 0) || array.Groups.Any(g => episode.Groups[g.Index] is not null))
+                if (array.TakesFollowUpRows && episode.FollowUps.Count > 0)
                 {
                     return true;
+                }
+
+                foreach (var group in array.Groups)
+                {
+                    if (episode.Groups[group.Index] is not null)
+                    {
+                        return true;
+                    }
                 }
 
                 foreach (var element in array.Elements.Values)

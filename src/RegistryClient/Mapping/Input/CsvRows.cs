@@ -38,7 +38,16 @@ internal static class CsvRows
             OnMalformedRecord = record => malformed = record,
         };
         using var csv = CsvReader.Create(body, options, true);
-        await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        var local = LocalInput.IsLocal(input);
+        if (local)
+        {
+            csv.ReadHeader();
+        }
+        else
+        {
+            await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var header = csv.Headers.ToArray();
         row.Values = header;
         if (header.Any(h => h.IndexOf(InputEncodings.Undecodable) >= 0 || h.IndexOf('\uFFFD') >= 0))
@@ -55,8 +64,9 @@ internal static class CsvRows
         var use = wanted(header);
         row = new SourceRow { Values = new string[header.Length] };
         var checkUtf8 = options.Encoding is null;
-        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (local ? csv.Read() : await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             row.Row = (int)csv.LineNumber;
             row.Problem = null;
             row.Undecodable = null;

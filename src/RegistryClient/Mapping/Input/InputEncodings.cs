@@ -157,6 +157,19 @@ internal static class InputEncodings
             _position < end ? Task.FromResult(Read(buffer, offset, count)) : rest.ReadAsync(buffer, offset, count, cancellationToken);
 
 #if NET8_0_OR_GREATER
+        public override int Read(Span<byte> buffer)
+        {
+            if (_position < end)
+            {
+                var n = Math.Min(buffer.Length, end - _position);
+                head.AsSpan(_position, n).CopyTo(buffer);
+                _position += n;
+                return n;
+            }
+
+            return rest.Read(buffer);
+        }
+
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (_position < end)

@@ -22,7 +22,8 @@ internal static class JsonLinesRows
         Dictionary<string, int>? columns = null;
         var line = 0;
         var row = new SourceRow();
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } text)
+        var local = LocalInput.IsLocal(input);
+        while ((local ? reader.ReadLine() : await reader.ReadLineAsync().ConfigureAwait(false)) is { } text)
         {
             cancellationToken.ThrowIfCancellationRequested();
             line++;

@@ -15,3 +15,13 @@ internal static class RowReader
             _ => CsvRows.ReadAsync(input, settings, wanted, cancellationToken),
         };
 }
+
+/// <summary>
+/// A file or an in-memory buffer is read synchronously: on Linux an asynchronous file read is a thread-pool hop per
+/// buffer, which cost half the CPU of a large mapping in thread-pool spinning; such reads never wait on a network.
+/// Any other stream (a pipe, a socket, an HTTP body) is read asynchronously.
+/// </summary>
+internal static class LocalInput
+{
+    public static bool IsLocal(Stream input) => input is FileStream or MemoryStream or UnmanagedMemoryStream;
+}

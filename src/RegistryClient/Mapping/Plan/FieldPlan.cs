@@ -63,6 +63,11 @@ internal sealed class ObjectNode(FieldType type) : PlanNode
     public override string? FirstColumn => Children.Select(c => c.Value.FirstColumn).FirstOrDefault(c => c is not null);
 
     public PlanNode? Child(string name) => Children.FirstOrDefault(c => c.Key == name).Value;
+
+    /// <summary>The schema's required properties with their nodes (null where the profile maps nothing), resolved once.</summary>
+    public KeyValuePair<string, PlanNode?>[] Required => _required ??= Type.Required.Select(n => new KeyValuePair<string, PlanNode?>(n, Child(n))).ToArray();
+
+    private KeyValuePair<string, PlanNode?>[]? _required;
 }
 
 internal sealed class ArrayNode(FieldType type) : PlanNode

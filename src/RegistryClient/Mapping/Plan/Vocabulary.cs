@@ -54,8 +54,8 @@ internal static class DateFormats
     }
 
     /// <summary>
-    /// Parses a date in <paramref name="format"/>. The numeric forms exports use most (<c>dd/MM/yyyy</c>, <c>dd-MM-yyyy</c>,
-    /// <c>dd.MM.yyyy</c>, <c>yyyy-MM-dd</c>) are read directly, several times faster than the culture-aware parser,
+    /// Parses a date in <paramref name="format"/>. The forms exports use most (<c>dd/MM/yyyy</c>, <c>dd-MM-yyyy</c>,
+    /// <c>dd.MM.yyyy</c>, <c>yyyy-MM-dd</c>, <c>dd-MMM-yyyy</c>) are read directly, several times faster than the culture-aware parser,
     /// which handles every other format (month names case-insensitively).
     /// </summary>
     public static bool TryParse(string text, string format, out DateTime date)
@@ -85,7 +85,46 @@ internal static class DateFormats
             }
         }
 
+        if (format == "dd-MMM-yyyy" && text.Length == 11 && text[2] == '-' && text[6] == '-')
+        {
+            var month = Month(text, 3);
+            if (Digits(text, 0, 2) is not { } d || Digits(text, 7, 4) is not { } y)
+            {
+                return false;
+            }
+
+            if (month == 0)
+            {
+                return DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+            }
+
+            if (y < 1 || d < 1 || d > DateTime.DaysInMonth(y, month))
+            {
+                return false;
+            }
+
+            date = new DateTime(y, month, d);
+            return true;
+        }
+
         return DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
+
+    private static readonly string[] Months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+    /// <summary>The English month abbreviation at <paramref name="start"/> (any case), 1-12, or 0.</summary>
+    private static int Month(string text, int start)
+    {
+        for (var m = 0; m < Months.Length; m++)
+        {
+            var name = Months[m];
+            if (char.ToUpperInvariant(text[start]) == name[0] && char.ToUpperInvariant(text[start + 1]) == name[1] && char.ToUpperInvariant(text[start + 2]) == name[2])
+            {
+                return m + 1;
+            }
+        }
+
+        return 0;
     }
 
     private static int? Digits(string text, int start, int length)

@@ -20,13 +20,9 @@ internal static class WideSampleWorkbook
 
     private static readonly HashSet<string> TextColumns = ["Episode No"];
 
-    public static string CsvPath => Path.Combine(Samples.RepositoryRoot, "samples", "exports", "theatre-wide-export.csv");
-
-    public static string WorkbookPath => Path.Combine(Samples.RepositoryRoot, "samples", "exports", "theatre-wide-export.xlsx");
-
-    public static void Write(Stream output)
+    public static void Write(string csvPath, Stream output)
     {
-        using var input = File.OpenRead(CsvPath);
+        using var input = File.OpenRead(csvPath);
         var options = new CsvReaderOptions { Separator = ';', Encoding = CodePagesEncodingProvider.Instance.GetEncoding(1252) };
         using var csv = CsvReader.Create(input, options, false);
         csv.ReadHeader();
