@@ -49,21 +49,21 @@ internal static class CaseWriteEndpoints
         var ifMatch = context.Request.Headers.IfMatch;
         if (ifMatch.Count == 0)
         {
-            await ProblemResponses.WriteAsync(context, 428, ProblemTypes.PreconditionRequired,
+            await ApiResponses.WriteAsync(context, 428, ProblemTypes.PreconditionRequired,
                 "If-Match is required: send the version you are replacing, e.g. If-Match: \"2\"");
             return;
         }
 
         if (ParseVersion(ifMatch.ToString()) is not { } expected)
         {
-            await ProblemResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, "If-Match must be one entity tag holding the case's version, e.g. \"2\"");
+            await ApiResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, "If-Match must be one entity tag holding the case's version, e.g. \"2\"");
             return;
         }
 
         var id = (string)context.Request.RouteValues["id"]!;
         if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
         {
-            await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
             return;
         }
 
@@ -102,19 +102,19 @@ internal static class CaseWriteEndpoints
         switch (outcome.Result)
         {
             case WriteResult.Created or WriteResult.Amended:
-                await ProblemResponses.ReceiptAsync(context, successStatus, Receipt.From(record!));
+                await ApiResponses.ReceiptAsync(context, successStatus, Receipt.From(record!));
                 break;
             case WriteResult.Unchanged:
-                await ProblemResponses.ReceiptAsync(context, 200, Receipt.From(record!));
+                await ApiResponses.ReceiptAsync(context, 200, Receipt.From(record!));
                 break;
             case WriteResult.Replayed:
-                await ProblemResponses.StoredReceiptAsync(context, 200, outcome.StoredReceipt!);
+                await ApiResponses.StoredReceiptAsync(context, 200, outcome.StoredReceipt!);
                 break;
             case WriteResult.KeyReused:
-                await ProblemResponses.WriteAsync(context, 422, ProblemTypes.KeyReused, "This Idempotency-Key was used with a different request");
+                await ApiResponses.WriteAsync(context, 422, ProblemTypes.KeyReused, "This Idempotency-Key was used with a different request");
                 break;
             case WriteResult.CaseExists:
-                await ProblemResponses.WriteAsync(context, new Problem
+                await ApiResponses.WriteAsync(context, new Problem
                 {
                     Type = ProblemTypes.CaseExists,
                     Title = "The case already exists with other content; amend it with PUT and If-Match",
@@ -125,17 +125,17 @@ internal static class CaseWriteEndpoints
                 });
                 break;
             case WriteResult.Withdrawn:
-                await ProblemResponses.WriteAsync(context, 410, ProblemTypes.CaseWithdrawn, "The case was withdrawn; it cannot be written again");
+                await ApiResponses.WriteAsync(context, 410, ProblemTypes.CaseWithdrawn, "The case was withdrawn; it cannot be written again");
                 break;
             case WriteResult.NotFound:
-                await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+                await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
                 break;
             case WriteResult.CaseMismatch:
-                await ProblemResponses.WriteAsync(context, 422, ProblemTypes.CaseMismatch,
+                await ApiResponses.WriteAsync(context, 422, ProblemTypes.CaseMismatch,
                     "The document is for another organisation or local record than this case");
                 break;
             case WriteResult.VersionMismatch:
-                await ProblemResponses.WriteAsync(context, new Problem
+                await ApiResponses.WriteAsync(context, new Problem
                 {
                     Type = ProblemTypes.VersionMismatch,
                     Title = "If-Match does not name the case's current version; read the case and try again",

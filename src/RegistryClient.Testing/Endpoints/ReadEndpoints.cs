@@ -33,7 +33,7 @@ internal static class ReadEndpoints
         var id = (string)context.Request.RouteValues["id"]!;
         if (await state.Store.FindAsync(id, context.RequestAborted) is not { } record)
         {
-            await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
         }
         else if (!SandboxCaller.Of(context).MayActFor(record.OrganisationCode))
         {
@@ -41,7 +41,7 @@ internal static class ReadEndpoints
         }
         else
         {
-            await ProblemResponses.ReceiptAsync(context, 200, Receipt.From(record));
+            await ApiResponses.ReceiptAsync(context, 200, Receipt.From(record));
         }
     }
 
@@ -87,7 +87,7 @@ internal static class ReadEndpoints
             Items = items.Select(Receipt.From).ToList(),
             NextCursor = more ? EncodeCursor(items[^1].Sequence, organisation) : null,
         };
-        await ProblemResponses.JsonAsync(context, 200, page, SandboxJsonContext.Default.ReceiptPage);
+        await ApiResponses.JsonAsync(context, 200, page, SandboxJsonContext.Default.ReceiptPage);
     }
 
     private static async Task ValidateAsync(HttpContext context, SandboxState state)
@@ -99,11 +99,11 @@ internal static class ReadEndpoints
 
         var report = await state.Validator.ValidateAsync(await WriteRequests.ReadBodyAsync(context), context.RequestAborted);
         var verdict = new ValidationVerdict(report.IsValid, WriteRequests.Errors(report, ValidationSeverity.Error), WriteRequests.Errors(report, ValidationSeverity.Warning));
-        await ProblemResponses.JsonAsync(context, 200, verdict, SandboxJsonContext.Default.ValidationVerdict);
+        await ApiResponses.JsonAsync(context, 200, verdict, SandboxJsonContext.Default.ValidationVerdict);
     }
 
     private static Task BadQueryAsync(HttpContext context, string title) =>
-        ProblemResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, title);
+        ApiResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, title);
 
     /// <summary>Opaque to clients: the position after which the next page starts, bound to the organisation listed.</summary>
     private static string EncodeCursor(long sequence, string organisation) =>

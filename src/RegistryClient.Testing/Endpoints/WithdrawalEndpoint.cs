@@ -24,7 +24,7 @@ internal static class WithdrawalEndpoint
         var reason = ReadReason(await WriteRequests.ReadBodyAsync(context));
         if (reason is null || Array.IndexOf(Reasons, reason) < 0)
         {
-            await ProblemResponses.WriteAsync(context, new Problem
+            await ApiResponses.WriteAsync(context, new Problem
             {
                 Type = ProblemTypes.InvalidRequest,
                 Title = "The withdrawal needs a reason",
@@ -37,7 +37,7 @@ internal static class WithdrawalEndpoint
         var id = (string)context.Request.RouteValues["id"]!;
         if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
         {
-            await ProblemResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
             return;
         }
 
@@ -48,7 +48,7 @@ internal static class WithdrawalEndpoint
         }
 
         var tombstone = await state.Store.WithdrawAsync(id, reason, state.Time.GetUtcNow(), context.RequestAborted);
-        await ProblemResponses.ReceiptAsync(context, 200, Receipt.From(tombstone!));
+        await ApiResponses.ReceiptAsync(context, 200, Receipt.From(tombstone!));
     }
 
     private static string? ReadReason(byte[] body)

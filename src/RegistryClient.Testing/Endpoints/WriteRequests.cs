@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -23,7 +22,7 @@ internal static class WriteRequests
             return true;
         }
 
-        await ProblemResponses.WriteAsync(context, 415, ProblemTypes.UnsupportedMediaType, "The body must be application/json");
+        await ApiResponses.WriteAsync(context, 415, ProblemTypes.UnsupportedMediaType, "The body must be application/json");
         return false;
     }
 
@@ -33,7 +32,7 @@ internal static class WriteRequests
         var (key, error) = IdempotencyKeyHeader.Parse(context.Request.Headers["Idempotency-Key"]);
         if (key is null)
         {
-            await ProblemResponses.WriteAsync(context, 400, ProblemTypes.InvalidIdempotencyKey, error!);
+            await ApiResponses.WriteAsync(context, 400, ProblemTypes.InvalidIdempotencyKey, error!);
         }
 
         return key;
@@ -42,7 +41,7 @@ internal static class WriteRequests
     public static Task RequestInProgressAsync(HttpContext context, SandboxState state)
     {
         context.Response.Headers.RetryAfter = state.Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ProblemResponses.WriteAsync(context, 409, ProblemTypes.RequestInProgress,
+        return ApiResponses.WriteAsync(context, 409, ProblemTypes.RequestInProgress,
             "A request with this Idempotency-Key is still in progress; retry later with the same key");
     }
 
@@ -59,7 +58,7 @@ internal static class WriteRequests
         var report = await state.Validator.ValidateAsync(body, context.RequestAborted);
         if (!report.IsValid)
         {
-            await ProblemResponses.WriteAsync(context, new Problem
+            await ApiResponses.WriteAsync(context, new Problem
             {
                 Type = ProblemTypes.InvalidSubmission,
                 Title = "The submission is invalid",
@@ -77,22 +76,17 @@ internal static class WriteRequests
             return null;
         }
 
-        return new CaseWrite(key, RequestHash(context, body), organisation, submission.LocalRecordId, submission.SchemaVersion,
+        return new CaseWrite(key, BodyHash(body), organisation, submission.LocalRecordId, submission.SchemaVersion,
             SubmissionContentHash.Compute(submission), body, state.Time.GetUtcNow());
     }
 
     public static Task WrongOrganisationAsync(HttpContext context) =>
-        ProblemResponses.WriteAsync(context, 403, ProblemTypes.WrongOrganisation, "This token may not act for that organisation");
+        ApiResponses.WriteAsync(context, 403, ProblemTypes.WrongOrganisation, "This token may not act for that organisation");
 
     public static IReadOnlyList<ApiError> Errors(ValidationReport report, ValidationSeverity severity) =>
         report.Issues.Where(i => i.Severity == severity).Select(i => new ApiError(i.Code, i.Path, i.Message)).ToList();
 
-    /// <summary>What makes two requests "the same" for an idempotency key: method, path and the exact body.</summary>
-    private static string RequestHash(HttpContext context, byte[] body)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(context.Request.Method + " " + context.Request.Path + "\n"));
-        sha.AppendData(body);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    /// <summary>What makes two requests "the same" for an idempotency key: the exact body (DESIGN.md: "same key + same
+    /// body"), whether it came by POST or by PUT, so a re-run that POSTs what an earlier run PUT is a replay.</summary>
+    private static string BodyHash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 }

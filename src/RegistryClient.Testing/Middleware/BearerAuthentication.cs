@@ -28,7 +28,7 @@ internal sealed class BearerAuthentication
         if (Identify(context.Request.Headers.Authorization) is not { } caller)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ProblemResponses.WriteAsync(context, 401, ProblemTypes.Unauthorized, "A valid bearer token is required");
+            await ApiResponses.WriteAsync(context, 401, ProblemTypes.Unauthorized, "A valid bearer token is required");
             return;
         }
 

@@ -67,7 +67,7 @@ internal sealed class FaultInjection
     private Task RetryLaterAsync(HttpContext context, int status, string type, string title)
     {
         context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ProblemResponses.WriteAsync(context, status, type, title);
+        return ApiResponses.WriteAsync(context, status, type, title);
     }
 
     /// <summary>0: no fault; 1: 503; 2: 429; 3: dropped connection; 4 (writes only): the response is lost after storing.</summary>

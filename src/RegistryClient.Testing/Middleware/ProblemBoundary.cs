@@ -19,7 +19,7 @@ internal static class ProblemBoundary
         {
             context.Response.Clear();
             var tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
-            await ProblemResponses.WriteAsync(context, ex.StatusCode,
+            await ApiResponses.WriteAsync(context, ex.StatusCode,
                 tooLarge ? ProblemTypes.PayloadTooLarge : ProblemTypes.InvalidRequest,
                 tooLarge ? "The request body is larger than the registry accepts (2 MiB)" : "The request could not be read");
             return;
@@ -27,7 +27,7 @@ internal static class ProblemBoundary
         catch (Exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             context.Response.Clear();
-            await ProblemResponses.WriteAsync(context, 500, ProblemTypes.InternalError, "The registry failed unexpectedly; nothing was stored by this request");
+            await ApiResponses.WriteAsync(context, 500, ProblemTypes.InternalError, "The registry failed unexpectedly; nothing was stored by this request");
             return;
         }
 
@@ -40,7 +40,7 @@ internal static class ProblemBoundary
                 405 => (ProblemTypes.MethodNotAllowed, "This resource does not support the method"),
                 _ => (ProblemTypes.InvalidRequest, "The request could not be handled"),
             };
-            await ProblemResponses.WriteAsync(context, status, type, title);
+            await ApiResponses.WriteAsync(context, status, type, title);
         }
     }
 }

@@ -54,7 +54,7 @@ internal sealed partial class SandboxStore
             }
 
             // A replay comes before the version check: a retried PUT whose first answer was lost carries the old If-Match.
-            if (await ReplayAsync(connection, write, cancellationToken) is { } replay)
+            if (await ReplayAsync(connection, write, cancellationToken, id) is { } replay)
             {
                 return replay;
             }
@@ -138,7 +138,7 @@ internal sealed partial class SandboxStore
     }
 
     /// <summary>What the key was first answered with, when it was used before.</summary>
-    private static async Task<WriteOutcome?> ReplayAsync(SqliteConnection connection, CaseWrite write, CancellationToken cancellationToken)
+    private static async Task<WriteOutcome?> ReplayAsync(SqliteConnection connection, CaseWrite write, CancellationToken cancellationToken, string? caseId = null)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT request_hash, case_id, receipt FROM requests WHERE idempotency_key = $key";
@@ -149,7 +149,7 @@ internal sealed partial class SandboxStore
             return null;
         }
 
-        if (reader.GetString(0) != write.RequestHash)
+        if (reader.GetString(0) != write.RequestHash || (caseId is not null && reader.GetString(1) != caseId))
         {
             return new WriteOutcome(WriteResult.KeyReused, null);
         }

@@ -127,10 +127,10 @@ internal sealed partial class OpenApiContract
             return [];
         }
 
-        JsonElement instance;
+        JsonNode? instance;
         try
         {
-            instance = JsonDocument.Parse(json).RootElement;
+            instance = JsonNode.Parse(json);
         }
         catch (JsonException)
         {
@@ -146,7 +146,11 @@ internal sealed partial class OpenApiContract
     private JsonSchema Compile(JsonNode schema) => _schemas.GetOrAdd(schema.ToJsonString(), text =>
     {
         // The schema with every component beside it as $defs, so $refs resolve inside one 2020-12 document.
-        var root = new JsonObject { ["$schema"] = "https://json-schema.org/draft/2020-12/schema" };
+        var root = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://contract.test/" + Guid.NewGuid().ToString("N"),
+        };
         var defs = RewriteRefs(_components["schemas"]!.DeepClone());
         var own = RewriteRefs(JsonNode.Parse(text)!);
         foreach (var (key, value) in own.AsObject().ToList())
@@ -156,8 +160,7 @@ internal sealed partial class OpenApiContract
         }
 
         root["$defs"] = defs;
-        var uri = new Uri("https://contract.test/" + Guid.NewGuid().ToString("N"));
-        return JsonSchema.Build(JsonDocument.Parse(root.ToJsonString()).RootElement, BuildOptions.Default, uri);
+        return JsonSchema.FromText(root.ToJsonString());
     });
 
     private static JsonNode RewriteRefs(JsonNode node)

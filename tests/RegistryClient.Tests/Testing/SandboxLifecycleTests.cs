@@ -95,6 +95,26 @@ public sealed class SandboxLifecycleTests
     }
 
     [Fact]
+    public async Task AKeyFirstRefusedByPost_CarriesThePut_AndAReRunPostingTheSameBodyIsAReplay()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var api = new SandboxApi(sandbox);
+        var versions = GrowingRecord();
+        var id = (string)(await SandboxApi.JsonAsync(await api.CreateAsync(versions[0])))["id"]!;
+        var key = SandboxApi.KeyFor(SandboxApi.Bytes(versions[1]));
+
+        var exists = await api.CreateAsync(versions[1], key);       // a refusal is not remembered against the key
+        var amended = await api.AmendAsync(id, versions[1], "\"1\"", key);
+        var rerun = await api.CreateAsync(versions[1], key);        // next month's run of the same export
+
+        Assert.Equal(HttpStatusCode.Conflict, exists.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, amended.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rerun.StatusCode);
+        Assert.Equal(await amended.Content.ReadAsStringAsync(), await rerun.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await sandbox.GetHistoryAsync(id)).Count);
+    }
+
+    [Fact]
     public async Task Amend_RefusesWhatCannotBeAnAmendmentOfThisCase()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });

@@ -4,8 +4,8 @@ using RegistryClient.Testing.Wire;
 
 namespace RegistryClient.Testing.Middleware;
 
-/// <summary>Writes RFC 9457 problem documents and JSON bodies, the only two shapes the sandbox answers with.</summary>
-internal static class ProblemResponses
+/// <summary>Writes the only two shapes the sandbox answers with: RFC 9457 problem documents and JSON bodies (receipts with their ETag).</summary>
+internal static class ApiResponses
 {
     public const string ProblemJson = "application/problem+json";
 
