@@ -197,7 +197,18 @@ public sealed class BatchSubmitter
                     continue;
                 }
 
-                var result = await _client.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+                SubmissionResult result;
+                try
+                {
+                    result = await _client.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryException ex)
+                {
+                    // The unexpected (a status the API does not promise): this version and the later ones wait for the next run.
+                    result = RegistryModelFactory.SubmissionResult(SubmissionStatus.TransientFailure, idempotencyKey: entry.IdempotencyKey, httpStatus: ex.Status,
+                        problemType: ex.ProblemType, detail: "unexpected answer: " + ex.Message, attempts: 1);
+                }
+
                 last = result.Status;
                 var (goOn, settled) = await SettleAsync(entry, versions, next, result, run, halt).ConfigureAwait(false);
                 run.Report(settled, result.Status);

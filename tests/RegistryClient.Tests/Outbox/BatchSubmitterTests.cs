@@ -182,6 +182,25 @@ public sealed class BatchSubmitterTests : IDisposable
         Assert.Equal(20, summary.Pending);
     }
 
+    [Fact]
+    public async Task AnUnexpectedRegistryException_LeavesTheVersionPendingWithTheReason_AndTheRunGoesOn()
+    {
+        var client = new ScriptedClient(submission => submission.LocalRecordId == "RJ1-PMT-LOAD-00001"
+            ? Task.FromException<SubmissionResult>(new RegistryException("the registry answered HTTP 418, which the API does not list", status: 418))
+            : Task.FromResult(Stored(submission, SubmissionStatus.Created)));
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(_directory, "outbox.db"));
+        var submitter = new BatchSubmitter(client, outbox);
+        foreach (var submission in TestSubmissions.Many(3))
+        {
+            await submitter.EnqueueAsync(submission);
+        }
+
+        var summary = await submitter.DrainAsync(concurrency: 1);
+
+        Assert.Equal((2, 1), (summary.Created, summary.Pending));
+        Assert.Equal("unexpected answer: the registry answered HTTP 418, which the API does not list", Assert.Single(await outbox.PendingAsync(10)).LastError);
+    }
+
     internal static SubmissionResult Stored(Submission submission, SubmissionStatus status, int version = 1) => RegistryModelFactory.SubmissionResult(
         status: status,
         receipt: OutboxStorageTests.Receipt(submission, version),

@@ -132,6 +132,17 @@ public sealed class OutboxStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOutboxInAMissingFolder_IsInaccessible_NamingTheFile()
+    {
+        var path = Path.Combine(_directory, "no-such-folder", "outbox.db");
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => SqliteSubmissionOutbox.OpenAsync(path));
+
+        Assert.Equal((OutboxProblem.Inaccessible, path), (ex.Problem, ex.Location));
+        Assert.Contains("check that its folder exists", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NewerFormat_IsRefused_RatherThanMisread()
     {
         using (var connection = new SqliteConnection($"Data Source={OutboxPath};Pooling=false"))
