@@ -11,6 +11,9 @@ internal sealed class RegistryBackPressure(TimeProvider time)
 {
     private long _resumeAt; // TimeProvider timestamp; 0 when not held
 
+    /// <summary>The client's clock, which the hold is measured and waited on.</summary>
+    public TimeProvider Time => time;
+
     public TimeSpan Remaining
     {
         get
@@ -36,18 +39,26 @@ internal sealed class RegistryBackPressure(TimeProvider time)
     }
 }
 
-/// <summary>Waits out the shared hold before each attempt, and sets it when the registry answers 429.</summary>
+/// <summary>
+/// Waits out the shared hold before each attempt (on the client's clock), sets it when the registry answers 429, and
+/// counts the attempt for the call's result and span.
+/// </summary>
 internal sealed class BackPressureHandler(RegistryBackPressure backPressure, Microsoft.Extensions.Options.IOptions<RegistryClientOptions> options) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (backPressure.Remaining is { Ticks: > 0 } wait)
         {
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+#if NET8_0_OR_GREATER
+            await Task.Delay(wait, backPressure.Time, cancellationToken).ConfigureAwait(false);
+#else
+            await backPressure.Time.Delay(wait, cancellationToken).ConfigureAwait(false);
+#endif
         }
 
+        AttemptCounter.CountAttempt(request);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == (HttpStatusCode)429 && RegistryResilience.RetryAfter(response, TimeProvider.System) is { } retryAfter)
+        if (response.StatusCode == (HttpStatusCode)429 && RegistryResilience.RetryAfter(response, backPressure.Time) is { } retryAfter)
         {
             var cap = options.Value.MaxRetryAfter;
             backPressure.HoldFor(retryAfter < cap ? retryAfter : cap);

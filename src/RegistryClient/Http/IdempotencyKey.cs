@@ -48,6 +48,13 @@ public static class IdempotencyKey
             ? submission
             : submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null } };
 
+    /// <summary>
+    /// The key of an amendment: the submission's key and the version it replaces, so a retried or re-run PUT of the same
+    /// content onto the same version is one request, and an amendment never shares a key with a create.
+    /// </summary>
+    internal static string ForAmendment(string key, int fromVersion) =>
+        key + ":v" + fromVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The header value: an RFC 8941 string, quoted as the IETF Idempotency-Key draft says.</summary>
     internal static string Quote(string key) => "\"" + key.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

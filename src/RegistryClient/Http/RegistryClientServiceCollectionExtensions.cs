@@ -50,9 +50,6 @@ public static class RegistryClientServiceCollectionExtensions
                 ? RegistryTokenProvider.Static(token)
                 : throw new OptionsValidationException(RegistryClientOptions.SectionName, typeof(RegistryClientOptions),
                     ["RegistryClient:Token is required unless an IRegistryTokenProvider is registered."]));
-        services.TryAddTransient<BearerTokenHandler>();
-        services.TryAddSingleton(_ => new RegistryBackPressure(TimeProvider.System));
-        services.TryAddTransient<BackPressureHandler>();
         services.AddLogging();
 
         var settings = new RefitSettings
@@ -72,12 +69,9 @@ public static class RegistryClientServiceCollectionExtensions
                 client.BaseAddress = sp.GetRequiredService<IOptions<RegistryClientOptions>>().Value.Endpoint;
                 client.Timeout = System.Threading.Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
             });
-        builder.AddResilienceHandler("registry", (pipeline, context) =>
-            RegistryResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<RegistryClientOptions>>().Value, TimeProvider.System));
-        builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
-        builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
+        RegistryHttpPipeline.Add(builder); // resilience, token, back-pressure: RegistryHttpPipeline.cs
 
-        services.TryAddSingleton(sp => new VenousRegistryClient(sp.GetRequiredService<IRegistryApi>(), sp.GetRequiredService<ILogger<VenousRegistryClient>>()));
+        services.TryAddSingleton(sp => new VenousRegistryClient(sp.GetRequiredService<IRegistryApi>(), sp.GetRequiredService<ILogger<VenousRegistryClient>>(), RegistryHttpPipeline.Clock(sp)));
         return builder;
     }
 }

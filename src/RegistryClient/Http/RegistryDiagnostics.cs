@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Logging;
 
 namespace RegistryClient.Http;
 
 /// <summary>
-/// The client's telemetry, all named <c>RegistryClient</c>. What is recorded: outcome, HTTP status, attempt timing,
-/// error codes and counts, and the organisation code. What never is: NHS numbers, pseudonyms, dates of birth or any
-/// other submitted value, nor the bearer token.
+/// The client's telemetry, all named <c>RegistryClient</c>: the <see cref="ActivitySource"/>, the <see cref="Meter"/> and
+/// the log categories (<c>RegistryClient.Http.*</c>). What is recorded: outcome, HTTP status, attempts, the registry's
+/// receipt id and case version, error codes and counts, and the organisation code. What never is: NHS numbers,
+/// pseudonyms, dates of birth or any other submitted value (the hospital's <c>localRecordId</c> included), nor the token.
 /// </summary>
 public static class RegistryDiagnostics
 {
@@ -18,34 +18,13 @@ public static class RegistryDiagnostics
 
     internal static readonly Meter Meter = new(Name);
 
+    /// <summary>Bucket boundaries in seconds: from a fast local call to the default 60 s total budget.</summary>
+    internal static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     internal static readonly Counter<long> Submissions = Meter.CreateCounter<long>("registry.client.submissions", unit: "{submission}",
-        description: "Submissions sent, by outcome.");
+        description: "Submissions and withdrawals sent, by outcome.");
 
     internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("registry.client.submit.duration", unit: "s",
-        description: "Time to a final outcome, retries included.");
-}
-
-/// <summary>Source-generated log messages. Arguments are codes, counts and statuses only.</summary>
-internal static partial class Log
-{
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Submission accepted by the registry as {ReceiptId} (organisation {OrganisationCode})")]
-    public static partial void Accepted(ILogger logger, string receiptId, string organisationCode);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Submission already held by the registry as {ReceiptId} (replayed; organisation {OrganisationCode})")]
-    public static partial void Replayed(ILogger logger, string receiptId, string organisationCode);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Submission rejected by the registry with {ErrorCount} error(s): {Codes}")]
-    public static partial void Rejected(ILogger logger, int errorCount, string codes);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Idempotency key reused with a different body (HTTP 422); the local record id was reused for different content")]
-    public static partial void Conflict(ILogger logger);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The registry refused the credentials (HTTP {Status})")]
-    public static partial void Unauthorized(ILogger logger, int status);
-
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Submission not delivered after retries: {Detail}")]
-    public static partial void TransientFailure(ILogger logger, string detail);
-
-    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Sending submission ({Bytes} bytes) to the registry")]
-    public static partial void Sending(ILogger logger, int bytes);
+        description: "Time to a final outcome, retries included.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 }

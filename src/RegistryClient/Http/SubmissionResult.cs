@@ -1,51 +1,84 @@
 namespace RegistryClient.Http;
 
-/// <summary>What became of a submission. Every outcome is a value: callers never catch an exception to learn it.</summary>
+/// <summary>
+/// What became of a submission or a withdrawal. Every expected outcome is a value: callers never catch an exception to
+/// learn it (only the unexpected surfaces, as <see cref="RegistryException"/>).
+/// </summary>
 public enum SubmissionStatus
 {
-    /// <summary>Stored by the registry now (HTTP 201); <see cref="SubmissionResult.Receipt"/> holds the receipt.</summary>
-    Accepted,
+    /// <summary>The registry created the case now (POST 201): <see cref="SubmissionResult.Receipt"/> is version 1.</summary>
+    Created,
 
-    /// <summary>Already stored by an earlier call with the same key and body (HTTP 200); the original receipt.</summary>
-    Replayed,
+    /// <summary>The registry held the case with other content and now holds this one (PUT 200): the receipt carries the new version.</summary>
+    Amended,
 
-    /// <summary>Refused as invalid (HTTP 400); <see cref="SubmissionResult.Errors"/> says why. Do not resend unchanged.</summary>
+    /// <summary>The registry already holds exactly this content (a replay, or a case with the same content hash): nothing changed.</summary>
+    Unchanged,
+
+    /// <summary>Refused as invalid (HTTP 400): <see cref="SubmissionResult.Errors"/> says why. Do not resend unchanged.</summary>
     Rejected,
 
-    /// <summary>The idempotency key was used before with a different body (HTTP 422). A local-record id was reused for different content.</summary>
-    Conflict,
+    /// <summary>
+    /// The case was withdrawn and can never be re-created (HTTP 410 <c>case-withdrawn</c>). For
+    /// <see cref="VenousRegistryClient.WithdrawAsync"/>: the withdrawal succeeded and the receipt is the tombstone.
+    /// </summary>
+    Withdrawn,
 
-    /// <summary>The token was missing or refused (HTTP 401 or 403). Check the credentials.</summary>
+    /// <summary>The registry has no such case (withdrawal of a case it never held).</summary>
+    NotFound,
+
+    /// <summary>The token is not bound to the submission's organisation (HTTP 403 <c>wrong-organisation</c>).</summary>
+    Forbidden,
+
+    /// <summary>The token was missing or refused (HTTP 401). Check the credentials.</summary>
     Unauthorized,
 
-    /// <summary>Network errors, timeouts, 408, 409, 429 or 5xx outlasted the retries, or the circuit is open. Safe to send again later.</summary>
+    /// <summary>
+    /// A state conflict the client could not resolve: the idempotency key was used with another body (422 <c>key-reused</c>),
+    /// the body names another case (422 <c>case-mismatch</c>), or the case kept moving under a concurrent writer (412 after one re-read).
+    /// </summary>
+    Conflict,
+
+    /// <summary>
+    /// Network errors, timeouts, 408, 429, 5xx or an in-flight duplicate (409 <c>request-in-progress</c>) outlasted the retries,
+    /// or the circuit is open. Safe to send again later.
+    /// </summary>
     TransientFailure,
 }
 
-/// <summary>The typed outcome of <see cref="VenousRegistryClient.SubmitAsync(Model.Submission, CancellationToken)"/>.</summary>
+/// <summary>
+/// The typed outcome of <see cref="VenousRegistryClient.SubmitAsync"/> and <see cref="VenousRegistryClient.WithdrawAsync"/>.
+/// Build one in tests with <see cref="RegistryModelFactory.SubmissionResult"/>.
+/// </summary>
 public sealed record SubmissionResult
 {
     /// <summary>What happened.</summary>
     public required SubmissionStatus Status { get; init; }
 
-    /// <summary>The receipt, when <see cref="Status"/> is <see cref="SubmissionStatus.Accepted"/> or <see cref="SubmissionStatus.Replayed"/>.</summary>
+    /// <summary>The case's receipt, when the registry returned one (created, amended, unchanged, withdrawn).</summary>
     public SubmissionReceipt? Receipt { get; init; }
 
     /// <summary>The registry's errors, when it rejected the submission.</summary>
     public IReadOnlyList<RegistryError> Errors { get; init; } = [];
 
-    /// <summary>The idempotency key the submission was sent with (no patient data in it).</summary>
+    /// <summary>The idempotency key of the last write sent (no patient data in it); empty when nothing was written.</summary>
     public required string IdempotencyKey { get; init; }
 
     /// <summary>The last HTTP status seen, if any response came back.</summary>
     public int? HttpStatus { get; init; }
 
-    /// <summary>For a transient failure: why, in a few words (e.g. "circuit open", "Retry-After 120 s exceeds the remaining budget").</summary>
+    /// <summary>The problem <c>type</c> of the last error response (RFC 9457), if any.</summary>
+    public string? ProblemType { get; init; }
+
+    /// <summary>Why, in a few words, for an outcome that is not a success (the registry's problem title, or the client's reason).</summary>
     public string? Detail { get; init; }
 
     /// <summary>For a transient failure after a 429 or 503: how long the registry asked callers to wait.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>Whether the registry holds the submission (accepted now or before).</summary>
-    public bool IsStored => Status is SubmissionStatus.Accepted or SubmissionStatus.Replayed;
+    /// <summary>The HTTP attempts made, retries and the calls of an amendment included.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Whether the registry now holds this content (<see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/> or <see cref="SubmissionStatus.Unchanged"/>).</summary>
+    public bool IsStored => Status is SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged;
 }

@@ -1,33 +1,36 @@
-using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
-using Refit;
 using RegistryClient.Model;
 
 namespace RegistryClient.Http;
 
 /// <summary>
-/// Sends submissions to the registry. Thread-safe; register once with
-/// <see cref="RegistryClientServiceCollectionExtensions.AddRegistryClient(IServiceCollection, Action{RegistryClientOptions})"/>
-/// or create one with <see cref="Create"/>. Every outcome of <see cref="SubmitAsync(Submission, CancellationToken)"/> is a typed
-/// <see cref="SubmissionResult"/>; the other calls throw <see cref="RegistryRequestException"/> when the registry cannot
-/// answer. Only the caller's cancellation surfaces as <see cref="OperationCanceledException"/>.
+/// The registry's client: sends the current state of a case (create, replay or amend), withdraws cases, reads and lists
+/// them. Thread-safe; register once with <c>services.AddRegistryClient(...)</c> or create one with <see cref="Create"/>.
+/// Expected outcomes of writes are typed <see cref="SubmissionResult"/>s; the unexpected (no answer after retries, a
+/// status the API does not promise, a refused read) is <see cref="RegistryException"/>. Only the caller's cancellation
+/// surfaces as <see cref="OperationCanceledException"/>. Every method is virtual, so tests can substitute the client;
+/// build its results with <see cref="RegistryModelFactory"/>.
 /// </summary>
-public sealed class VenousRegistryClient : IDisposable
+public class VenousRegistryClient : IDisposable
 {
-    private readonly IRegistryApi _api;
-    private readonly ILogger _logger;
+    private readonly IRegistryApi _api = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TimeProvider _time = TimeProvider.System;
     private readonly IDisposable? _owned;
 
-    internal VenousRegistryClient(IRegistryApi api, ILogger<VenousRegistryClient> logger, IDisposable? owned = null)
+    /// <summary>For mocking: a client made this way has no registry behind it, and only overridden members work.</summary>
+    protected VenousRegistryClient()
+    {
+    }
+
+    internal VenousRegistryClient(IRegistryApi api, ILogger<VenousRegistryClient> logger, TimeProvider? time = null, IDisposable? owned = null)
     {
         _api = api;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _owned = owned;
     }
 
@@ -37,8 +40,9 @@ public sealed class VenousRegistryClient : IDisposable
     /// <param name="options">Where the registry is and how hard to try; validated now.</param>
     /// <param name="tokens">The bearer-token source; by default <see cref="RegistryClientOptions.Token"/>.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <param name="timeProvider">The clock for timeouts, retry delays and <c>Retry-After</c>; the system clock by default.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null)
+    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         if (options is null)
         {
@@ -53,17 +57,81 @@ public sealed class VenousRegistryClient : IDisposable
             services.AddSingleton(tokens);
         }
 
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
+        }
+
         services.AddRegistryClient(o => Copy(options, o));
         var provider = services.BuildServiceProvider();
         _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
-        return new VenousRegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<VenousRegistryClient>>(), provider);
+        return new VenousRegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<VenousRegistryClient>>(), timeProvider, provider);
     }
 
     /// <summary>
-    /// Submits one episode. Safe to call again with the same submission at any time: the idempotency key makes the
-    /// registry store it once and answer later calls with the original receipt.
+    /// Sends the current state of a case: creates it, finds the registry already holds this content (a replay), or
+    /// amends it with the version the registry reported, so a record that gained its outcome or a follow-up never
+    /// becomes a second case. Safe to call again with the same submission at any time.
     /// </summary>
-    public async Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default)
+    /// <param name="submission">The case's whole document as it stands now.</param>
+    /// <param name="cancellationToken">Stops the call (retries included).</param>
+    /// <returns><see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/>, <see cref="SubmissionStatus.Unchanged"/>, or why not.</returns>
+    /// <exception cref="RegistryException">The registry answered a status its API does not promise for a write (e.g. a redirect).</exception>
+    public virtual async Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        var organisation = submission.Submitter.OrganisationCode;
+        using var telemetry = SubmitTelemetry.Start("RegistryClient.Submit", organisation, _time);
+        try
+        {
+            var result = await new CaseSubmission(_api, _time).SendAsync(submission, cancellationToken).ConfigureAwait(false);
+            telemetry.Complete(result);
+            ClientLog.Outcome(_logger, result);
+            return result;
+        }
+        catch (RegistryException ex)
+        {
+            telemetry.Fail(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Withdraws a case (consent withdrawn, entered in error, duplicate): the registry erases its document and every
+    /// patient identifier, keeps a tombstone, and refuses later writes to it. Withdrawing again returns the same tombstone.
+    /// </summary>
+    /// <param name="organisationCode">The case's organisation; the token must be bound to it.</param>
+    /// <param name="localRecordId">The hospital's id for the episode.</param>
+    /// <param name="reason">Why the case is withdrawn.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns><see cref="SubmissionStatus.Withdrawn"/> with the tombstone receipt, <see cref="SubmissionStatus.NotFound"/>, or why not.</returns>
+    /// <exception cref="RegistryException">The registry answered a status its API does not promise.</exception>
+    public virtual async Task<SubmissionResult> WithdrawAsync(string organisationCode, string localRecordId, WithdrawalReason reason, CancellationToken cancellationToken = default)
+    {
+        RequireText(organisationCode, nameof(organisationCode));
+        RequireText(localRecordId, nameof(localRecordId));
+        using var telemetry = SubmitTelemetry.Start("RegistryClient.Withdraw", organisationCode, _time);
+        try
+        {
+            var result = await new CaseWithdrawalRequest(_api, _time).SendAsync(organisationCode, localRecordId, reason, cancellationToken).ConfigureAwait(false);
+            telemetry.Complete(result);
+            ClientLog.Outcome(_logger, result);
+            return result;
+        }
+        catch (RegistryException ex)
+        {
+            telemetry.Fail(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Asks the registry to validate a submission without storing it.</summary>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials.</exception>
+    public virtual async Task<RegistryValidationResult> ValidateAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         if (submission is null)
         {
@@ -71,66 +139,35 @@ public sealed class VenousRegistryClient : IDisposable
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
-        return await SubmitAsync(body, IdempotencyKey.For(submission, body), submission.Submitter.OrganisationCode, cancellationToken).ConfigureAwait(false);
+        var answer = await Read(a => _api.ValidateAsync(CaseSubmission.Json(body), a, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return answer.Status == 200 && answer.Content is { } verdict ? verdict : throw answer.Unexpected("Validating a submission");
     }
 
-    /// <summary>Submits bytes already serialised (the outbox's path), with the key computed when they were queued.</summary>
-    internal async Task<SubmissionResult> SubmitAsync(byte[] body, string idempotencyKey, string organisationCode, CancellationToken cancellationToken)
+    /// <summary>A case's receipt (its status, version and content hash) by the registry's id, or null when there is no such case.</summary>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    public virtual async Task<SubmissionReceipt?> GetSubmissionAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var activity = RegistryDiagnostics.ActivitySource.StartActivity("RegistryClient.Submit", ActivityKind.Client);
-        activity?.SetTag("registry.organisation_code", organisationCode);
-        var started = Stopwatch.GetTimestamp();
-        Log.Sending(_logger, body.Length);
-
-        var result = await SendAsync(body, idempotencyKey, cancellationToken).ConfigureAwait(false);
-
-        var outcome = result.Status.ToString();
-        activity?.SetTag("registry.outcome", outcome);
-        if (!result.IsStored)
+        RequireText(id, nameof(id));
+        var answer = await Read(a => _api.GetSubmissionAsync(id, a, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return answer switch
         {
-            activity?.SetStatus(ActivityStatusCode.Error, outcome);
-        }
-
-        RegistryDiagnostics.Submissions.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-        RegistryDiagnostics.Duration.Record((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency, new KeyValuePair<string, object?>("outcome", outcome));
-        switch (result.Status)
-        {
-            case SubmissionStatus.Accepted: Log.Accepted(_logger, result.Receipt!.Id, organisationCode); break;
-            case SubmissionStatus.Replayed: Log.Replayed(_logger, result.Receipt!.Id, organisationCode); break;
-            case SubmissionStatus.Rejected: Log.Rejected(_logger, result.Errors.Count, string.Join(",", result.Errors.Select(e => e.Code).Distinct())); break;
-            case SubmissionStatus.Conflict: Log.Conflict(_logger); break;
-            case SubmissionStatus.Unauthorized: Log.Unauthorized(_logger, result.HttpStatus ?? 401); break;
-            default: Log.TransientFailure(_logger, result.Detail ?? "unknown"); break;
-        }
-
-        return result;
+            { Status: 404 } => null,
+            { Status: 200, Content: { } receipt } => receipt,
+            _ => throw answer.Unexpected("Reading a case"),
+        };
     }
 
-    /// <summary>Asks the registry to validate a submission without storing it.</summary>
-    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
-    public async Task<RegistryValidationResult> ValidateAsync(Submission submission, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The case the registry holds for (<paramref name="organisationCode"/>, <paramref name="localRecordId"/>), withdrawn
+    /// or not, or null when it has none. The API has no lookup by local id, so this pages through the organisation's cases.
+    /// </summary>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    public virtual async Task<SubmissionReceipt?> FindCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default)
     {
-        if (submission is null)
-        {
-            throw new ArgumentNullException(nameof(submission));
-        }
-
-        using var content = JsonContent(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
-        var response = await Call(() => _api.ValidateAsync(content, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return Ok(response);
-    }
-
-    /// <summary>The receipt of a submission by the registry's id, or null when the registry has no such submission.</summary>
-    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
-    public async Task<SubmissionReceipt?> GetSubmissionAsync(string id, CancellationToken cancellationToken = default)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            throw new ArgumentException("An id is required.", nameof(id));
-        }
-
-        var response = await Call(() => _api.GetSubmissionAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return response.StatusCode == HttpStatusCode.NotFound ? null : Ok(response);
+        RequireText(organisationCode, nameof(organisationCode));
+        RequireText(localRecordId, nameof(localRecordId));
+        var found = await new CaseFinder(_api, _time).FindAsync(organisationCode, localRecordId, cancellationToken).ConfigureAwait(false);
+        return found.Error is null ? found.Case : throw found.Error.Unexpected("Finding a case");
     }
 
     /// <summary>
@@ -140,165 +177,64 @@ public sealed class VenousRegistryClient : IDisposable
     /// <param name="organisationCode">The organisation whose cases to list; the token must be bound to it.</param>
     /// <param name="pageSize">Cases per request, 1-1000.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
-    /// <exception cref="RegistryRequestException">The registry could not answer, or refused the credentials.</exception>
-    public async IAsyncEnumerable<SubmissionReceipt> ListSubmissionsAsync(
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    public virtual async IAsyncEnumerable<SubmissionReceipt> ListSubmissionsAsync(
         string organisationCode,
         int pageSize = 500,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(organisationCode))
-        {
-            throw new ArgumentException("An organisation code is required.", nameof(organisationCode));
-        }
-
+        RequireText(organisationCode, nameof(organisationCode));
         if (pageSize is < 1 or > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The registry serves 1 to 1000 cases per page.");
         }
 
+        var pages = new CaseFinder(_api, _time);
         string? cursor = null;
         do
         {
-            var page = Ok(await Call(() => _api.ListSubmissionsAsync(organisationCode, cursor, pageSize, cancellationToken), cancellationToken).ConfigureAwait(false));
-            foreach (var receipt in page.Items)
+            var page = await pages.PageAsync(organisationCode, cursor, pageSize, cancellationToken).ConfigureAwait(false);
+            if (page is not { Status: 200, Content: { } list })
+            {
+                throw page.Unexpected("Listing cases");
+            }
+
+            foreach (var receipt in list.Items)
             {
                 yield return receipt;
             }
 
-            cursor = page.NextCursor;
+            cursor = list.NextCursor;
         }
         while (!string.IsNullOrEmpty(cursor));
     }
 
     /// <inheritdoc />
-    public void Dispose() => _owned?.Dispose();
-
-    private async Task<SubmissionResult> SendAsync(byte[] body, string key, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        IApiResponse<SubmissionReceipt> response;
-        try
-        {
-            using var content = JsonContent(body);
-            response = await _api.SubmitAsync(content, IdempotencyKey.Quote(key), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Transient(ex, cancellationToken) is { } detail)
-        {
-            return new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = key, Detail = detail };
-        }
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
 
-        using (response)
+    /// <summary>Releases the HTTP machinery a client made by <see cref="Create"/> owns.</summary>
+    /// <param name="disposing">Whether this is <see cref="Dispose()"/> rather than a finaliser.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
         {
-            if (response.StatusCode is not { } statusCode)
-            {
-                // Refit reports a request that got no response as an error value wrapping the real cause.
-                var cause = response.Error?.InnerException ?? response.Error;
-                cancellationToken.ThrowIfCancellationRequested();
-                return new SubmissionResult
-                {
-                    Status = SubmissionStatus.TransientFailure,
-                    IdempotencyKey = key,
-                    Detail = (cause is null ? null : Transient(cause, cancellationToken)) ?? "no response",
-                };
-            }
-
-            var status = (int)statusCode;
-            return statusCode switch
-            {
-                HttpStatusCode.Created when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Accepted, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
-                HttpStatusCode.OK when response.Content is { } receipt => new SubmissionResult { Status = SubmissionStatus.Replayed, Receipt = receipt, IdempotencyKey = key, HttpStatus = status },
-                HttpStatusCode.BadRequest when Problem(response) is var problem => new SubmissionResult { Status = SubmissionStatus.Rejected, Errors = problem?.Errors ?? [], IdempotencyKey = key, HttpStatus = status, Detail = problem?.Title },
-                (HttpStatusCode)422 => new SubmissionResult { Status = SubmissionStatus.Conflict, IdempotencyKey = key, HttpStatus = status },
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SubmissionResult { Status = SubmissionStatus.Unauthorized, IdempotencyKey = key, HttpStatus = status },
-                _ => new SubmissionResult
-                {
-                    Status = SubmissionStatus.TransientFailure,
-                    IdempotencyKey = key,
-                    HttpStatus = status,
-                    RetryAfter = RegistryResilience.RetryAfter(response.Headers?.RetryAfter, TimeProvider.System),
-                    Detail = RegistryResilience.IsTransient(statusCode)
-                        ? $"HTTP {status} outlasted the retries or the time budget"
-                        : $"unexpected HTTP {status}",
-                },
-            };
+            _owned?.Dispose();
         }
     }
 
-    private static async Task<IApiResponse<T>> Call<T>(Func<Task<IApiResponse<T>>> call, CancellationToken cancellationToken)
+    private Task<RegistryAnswer<T>> Read<T>(Func<AttemptCounter, Task<Refit.IApiResponse<T>>> call, CancellationToken cancellationToken)
+        where T : class => RegistryTransport.CallAsync(call, _time, cancellationToken);
+
+    private static void RequireText(string value, string name)
     {
-        IApiResponse<T> response;
-        try
+        if (string.IsNullOrEmpty(value))
         {
-            response = await call().ConfigureAwait(false);
+            throw new ArgumentException("A value is required.", name);
         }
-        catch (Exception ex) when (Transient(ex, cancellationToken) is { } detail)
-        {
-            throw new RegistryRequestException(detail, null, ex);
-        }
-
-        if (response.StatusCode is null)
-        {
-            var cause = response.Error?.InnerException ?? response.Error;
-            response.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new RegistryRequestException((cause is null ? null : Transient(cause, cancellationToken)) ?? "no response", null, cause);
-        }
-
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            response.Dispose();
-            throw new RegistryRequestException("the registry refused the credentials", (int?)response.StatusCode, null);
-        }
-
-        return response;
-    }
-
-    private static T Ok<T>(IApiResponse<T> response)
-    {
-        using (response)
-        {
-            if (response.IsSuccessStatusCode && response.Content is { } content)
-            {
-                return content;
-            }
-
-            throw new RegistryRequestException($"the registry answered HTTP {(int?)response.StatusCode}", (int?)response.StatusCode, null);
-        }
-    }
-
-    /// <summary>Why an exception means "try later", or null when it is the caller's own cancellation (or a bug).</summary>
-    private static string? Transient(Exception ex, CancellationToken cancellationToken) => ex switch
-    {
-        _ when cancellationToken.IsCancellationRequested => null,
-        BrokenCircuitException => "the circuit is open after repeated failures",
-        TimeoutRejectedException => "timed out",
-        HttpRequestException => "network error: " + ex.GetType().Name,
-        OperationCanceledException => "timed out",
-        ApiException api => $"unreadable response (HTTP {(int)api.StatusCode})",
-        _ => null,
-    };
-
-    private static ProblemDetails? Problem(IApiResponse response)
-    {
-        if ((response.Error as ApiException)?.Content is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(text, RegistryApiJsonContext.Default.ProblemDetails);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static ByteArrayContent JsonContent(byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return content;
     }
 
     private static void Copy(RegistryClientOptions from, RegistryClientOptions to)
@@ -315,15 +251,4 @@ public sealed class VenousRegistryClient : IDisposable
         to.CircuitSamplingDuration = from.CircuitSamplingDuration;
         to.CircuitBreakDuration = from.CircuitBreakDuration;
     }
-}
-
-/// <summary>The registry could not answer a validate, get or list call (after retries), or refused the credentials.</summary>
-public sealed class RegistryRequestException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public RegistryRequestException(string message, int? httpStatus, Exception? innerException)
-        : base("Registry request failed: " + message, innerException) => HttpStatus = httpStatus;
-
-    /// <summary>The HTTP status, when a response came back.</summary>
-    public int? HttpStatus { get; }
 }

@@ -113,6 +113,21 @@ internal sealed record ProblemDetails
     public string? Detail { get; init; }
 
     public IReadOnlyList<RegistryError>? Errors { get; init; }
+
+    /// <summary><c>case-exists</c>: the existing case's id.</summary>
+    public string? CaseId { get; init; }
+
+    /// <summary><c>case-exists</c> and <c>version-mismatch</c>: the case's current version.</summary>
+    public int? Version { get; init; }
+
+    /// <summary><c>case-exists</c>: the content hash of the case's current version.</summary>
+    public string? ContentHash { get; init; }
+}
+
+/// <summary>The body of <c>POST /v1/submissions/{id}/withdrawal</c>.</summary>
+internal sealed record WithdrawalRequest
+{
+    public required WithdrawalReason Reason { get; init; }
 }
 
 /// <summary>The body of <c>GET /v1/submissions</c>.</summary>
@@ -129,4 +144,5 @@ internal sealed record ReceiptList
 [JsonSerializable(typeof(RegistryValidationResult))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(ReceiptList))]
+[JsonSerializable(typeof(WithdrawalRequest))]
 internal sealed partial class RegistryApiJsonContext : JsonSerializerContext;

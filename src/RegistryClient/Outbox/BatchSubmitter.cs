@@ -99,21 +99,33 @@ public sealed class BatchSubmitter
                         await Task.Delay(TimeSpan.FromSeconds((double)wait / System.Diagnostics.Stopwatch.Frequency), stop.Token).ConfigureAwait(false);
                     }
 
-                    var result = await _client.SubmitAsync(entry.Body, entry.IdempotencyKey, entry.OrganisationCode, stop.Token).ConfigureAwait(false);
+                    SubmissionResult result;
+                    try
+                    {
+                        var submission = JsonSerializer.Deserialize(entry.Body, RegistryJsonContext.Default.Submission)!;
+                        result = await _client.SubmitAsync(submission, stop.Token).ConfigureAwait(false);
+                    }
+                    catch (RegistryException ex)
+                    {
+                        result = new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = entry.IdempotencyKey, HttpStatus = ex.Status, Detail = ex.Message };
+                    }
+
                     switch (result.Status)
                     {
-                        case SubmissionStatus.Accepted or SubmissionStatus.Replayed:
+                        case SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged:
                             await _outbox.MarkAcceptedAsync(entry.IdempotencyKey, result.Receipt!.Id, CancellationToken.None).ConfigureAwait(false);
-                            Interlocked.Increment(ref result.Status == SubmissionStatus.Accepted ? ref accepted : ref replayed);
+                            Interlocked.Increment(ref result.Status == SubmissionStatus.Unchanged ? ref replayed : ref accepted);
                             break;
-                        case SubmissionStatus.Rejected or SubmissionStatus.Conflict:
+                        case SubmissionStatus.Rejected or SubmissionStatus.Conflict or SubmissionStatus.Withdrawn:
                             var reason = result.Status == SubmissionStatus.Conflict
-                                ? "key conflict: the local record id was already used for different content"
+                                ? "conflict: " + (result.Detail ?? "the registry refused the write")
+                                : result.Status == SubmissionStatus.Withdrawn
+                                ? "withdrawn: the registry holds this case as withdrawn"
                                 : "rejected: " + string.Join(", ", result.Errors.Select(e => $"{e.Code} {e.Pointer}"));
                             await _outbox.MarkRejectedAsync(entry.IdempotencyKey, reason, CancellationToken.None).ConfigureAwait(false);
                             Interlocked.Increment(ref rejected);
                             break;
-                        case SubmissionStatus.Unauthorized:
+                        case SubmissionStatus.Unauthorized or SubmissionStatus.Forbidden:
                             await _outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, "unauthorized", CancellationToken.None).ConfigureAwait(false);
                             Interlocked.Increment(ref stillPending);
                             Interlocked.Exchange(ref unauthorized, 1);

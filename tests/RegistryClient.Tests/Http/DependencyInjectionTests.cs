@@ -27,7 +27,7 @@ public sealed class DependencyInjectionTests
         var result = await provider.GetRequiredService<VenousRegistryClient>().SubmitAsync(TestSubmissions.Load());
 
         Assert.Equal((2, TimeSpan.FromSeconds(30)), (options.MaxRetryAttempts, options.TotalTimeout));
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
     }
 
     [Theory]

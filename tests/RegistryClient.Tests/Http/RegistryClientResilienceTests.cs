@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RegistryClient.Http;
@@ -15,6 +15,8 @@ public sealed class RegistryClientResilienceTests : IDisposable
 {
     private const string Receipt = """{"id":"sub_1","localRecordId":"RJ1-PMT-2023-0001","status":"accepted","receivedAt":"2026-11-24T10:00:00+00:00","schemaVersion":"1.0"}""";
 
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
     private readonly WireMockServer _server = WireMockServer.Start();
 
     public void Dispose() => _server.Stop();
@@ -28,7 +30,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var result = await client.SubmitAsync(submission);
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
         Assert.Equal("sub_1", result.Receipt!.Id);
         var requests = _server.LogEntries.Select(e => e.RequestMessage!).ToList();
         Assert.Equal(3, requests.Count);
@@ -43,34 +45,39 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [InlineData(true)]
     public async Task Submit_RetryAfter_IsWaitedFor_InBothForms(bool httpDate)
     {
-        var retryAfter = httpDate ? DateTimeOffset.UtcNow.AddSeconds(3).ToString("R") : "2";
+        var time = new FakeTimeProvider(Start);
+        var retryAfter = httpDate ? time.GetUtcNow().AddSeconds(3).ToString("R") : "3";
         Script(Response.Create().WithStatusCode(429).WithHeader("Retry-After", retryAfter), Created());
-        using var client = NewClient();
-        var clock = Stopwatch.StartNew();
+        using var client = NewClient(o => SlowAttempts(o), time);
 
-        var result = await client.SubmitAsync(TestSubmissions.Load());
+        var submitting = client.SubmitAsync(TestSubmissions.Load());
+        var waited = await AdvanceUntilAsync(time, () => _server.LogEntries.Count() == 2);
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
-        // The backoff alone would be ~10 ms; only honouring Retry-After makes the second attempt wait over a second.
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"retried after {clock.Elapsed}");
-        Assert.Equal(2, _server.LogEntries.Count());
+        Assert.Equal(SubmissionStatus.Created, (await submitting).Status);
+        // The backoff alone would be 10 ms; only honouring Retry-After holds the second attempt back for 3 s.
+        Assert.InRange(waited, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4));
     }
 
     [Fact]
     public async Task TooManyRequests_HoldsBackEveryCallOfTheClient_NotJustTheOneThatGotIt()
     {
+        var time = new FakeTimeProvider(Start);
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
         Script(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"), Created(), Created());
-        using var client = NewClient();
+        using var client = VenousRegistryClient.Create(SlowAttempts(Options()), loggerFactory: loggers, timeProvider: time);
 
         var first = client.SubmitAsync(TestSubmissions.Load());
-        await Task.Delay(300);
+        await Eventually(() => logs.All.Contains("retrying", StringComparison.Ordinal)); // the 429 is in, its hold is set
         var second = client.SubmitAsync(TestSubmissions.Load(1)); // sent while the 429's hold is on
+        await AdvanceAsync(time, TimeSpan.FromSeconds(1.9));
+        await Task.Delay(100);
+        var duringHold = _server.LogEntries.Count();
+        await AdvanceUntilAsync(time, () => _server.LogEntries.Count() == 3);
         await Task.WhenAll(first, second);
 
-        var times = _server.LogEntries.Select(e => e.RequestMessage!.DateTime).Order().ToList();
-        Assert.Equal(3, times.Count);
-        Assert.All(times.Skip(1), t => Assert.True(t - times[0] >= TimeSpan.FromSeconds(1.5), $"a request went out {t - times[0]} after the 429"));
-        Assert.Equal(SubmissionStatus.Accepted, (await second).Status);
+        Assert.Equal(1, duringHold);
+        Assert.Equal(SubmissionStatus.Created, (await second).Status);
     }
 
     [Fact]
@@ -105,7 +112,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Theory]
     [InlineData(422, SubmissionStatus.Conflict)]
     [InlineData(401, SubmissionStatus.Unauthorized)]
-    [InlineData(403, SubmissionStatus.Unauthorized)]
+    [InlineData(403, SubmissionStatus.Forbidden)]
     public async Task Submit_PermanentStatuses_AreTypedAndNotRetried(int status, SubmissionStatus expected)
     {
         _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(status));
@@ -120,90 +127,65 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Fact]
     public async Task Submit_InProgressConflict409_IsRetriedWithTheSameKey()
     {
-        Script(Response.Create().WithStatusCode(409), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Receipt));
+        Script(Response.Create().WithStatusCode(409).WithHeader("Content-Type", "application/problem+json").WithBody("""{"type":"https://registry.example/problems/request-in-progress","title":"in progress","status":409}"""), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Receipt));
         using var client = NewClient();
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
 
-        Assert.Equal(SubmissionStatus.Replayed, result.Status);
+        Assert.Equal(SubmissionStatus.Unchanged, result.Status);
         Assert.Single(_server.LogEntries.Select(e => e.RequestMessage!.Headers!["Idempotency-Key"]!.Single()).Distinct());
     }
 
     [Fact]
     public async Task Submit_HangingAttempt_IsCutOffByTheAttemptTimeout_AndRetried()
     {
-        Script(Created().WithDelay(TimeSpan.FromSeconds(3)), Created());
-        using var client = NewClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
+        var time = new FakeTimeProvider(Start);
+        using var registry = new SocketRegistry(SocketRegistry.Answer.Hang, SocketRegistry.Answer.Created);
+        using var client = NewClient(o => { o.Endpoint = registry.Endpoint; o.AttemptTimeout = TimeSpan.FromMilliseconds(300); }, time);
 
-        var result = await client.SubmitAsync(TestSubmissions.Load());
+        var submitting = client.SubmitAsync(TestSubmissions.Load());
+        await Eventually(() => registry.Requests == 1);
+        var waited = await AdvanceUntilAsync(time, () => registry.Requests == 2, TimeSpan.FromMilliseconds(50));
+        var result = await submitting;
 
-        Assert.Equal(SubmissionStatus.Accepted, result.Status);
+        Assert.Equal(SubmissionStatus.Created, result.Status);
+        Assert.Equal(2, result.Attempts);
+        Assert.True(waited >= TimeSpan.FromMilliseconds(300), $"the second attempt left after {waited}");
     }
 
     [Fact]
     public async Task Submit_HangingServer_GivesUpAtTheTotalTimeout_AsTransient()
     {
-        _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Created().WithDelay(TimeSpan.FromSeconds(3)));
-        using var client = NewClient(o => { o.AttemptTimeout = TimeSpan.FromMilliseconds(300); o.TotalTimeout = TimeSpan.FromSeconds(1); });
+        var time = new FakeTimeProvider(Start);
+        using var registry = new SocketRegistry(SocketRegistry.Answer.Hang);
+        using var client = NewClient(o => { o.Endpoint = registry.Endpoint; o.AttemptTimeout = TimeSpan.FromMilliseconds(300); o.TotalTimeout = TimeSpan.FromSeconds(1); }, time);
 
-        var result = await client.SubmitAsync(TestSubmissions.Load());
+        var submitting = client.SubmitAsync(TestSubmissions.Load());
+        await Eventually(() => registry.Requests == 1);
+        var waited = await AdvanceUntilAsync(time, () => submitting.IsCompleted, TimeSpan.FromMilliseconds(50));
+        var result = await submitting;
 
         Assert.Equal(SubmissionStatus.TransientFailure, result.Status);
         Assert.Equal("timed out", result.Detail);
+        Assert.InRange(waited, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
     }
 
     [Fact]
     public async Task Submit_DroppedConnection_IsRetried()
     {
-        // WireMock.Net's faults answer 200 rather than drop the socket, so a raw listener plays this part:
-        // it closes the first connection without a word, then answers the next one properly.
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var connections = 0;
-        var serving = Task.Run(async () =>
-        {
-            for (var i = 0; i < 2; i++)
-            {
-                using var socket = await listener.AcceptTcpClientAsync();
-                connections++;
-                var stream = socket.GetStream();
-                var buffer = new byte[64 * 1024];
-                var request = "";
-                while (!request.Contains("\r\n\r\n", StringComparison.Ordinal) || !request.TrimEnd().EndsWith('}'))
-                {
-                    var read = await stream.ReadAsync(buffer);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    request += System.Text.Encoding.UTF8.GetString(buffer, 0, read);
-                }
-
-                if (i == 0)
-                {
-                    socket.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0); // reset, not a polite close
-                    continue;
-                }
-
-                var response = $"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {Receipt.Length}\r\nConnection: close\r\n\r\n{Receipt}";
-                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(response));
-            }
-        });
-        var options = Options();
-        options.Endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
-        using var client = VenousRegistryClient.Create(options);
+        using var registry = new SocketRegistry(SocketRegistry.Answer.Drop, SocketRegistry.Answer.Created);
+        using var client = NewClient(o => o.Endpoint = registry.Endpoint);
 
         var result = await client.SubmitAsync(TestSubmissions.Load());
-        await serving;
 
-        Assert.True(result.Status == SubmissionStatus.Accepted, result.Detail);
-        Assert.Equal(2, connections);
+        Assert.True(result.Status == SubmissionStatus.Created, result.Detail);
+        Assert.Equal((2, 2), (registry.Requests, result.Attempts));
     }
 
     [Fact]
     public async Task Circuit_OpensUnderRepeatedFailure_FailsFast_ThenRecovers()
     {
+        var time = new FakeTimeProvider(Start);
         _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Response.Create().WithStatusCode(500));
         using var client = NewClient(o =>
         {
@@ -212,7 +194,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
             o.CircuitFailureRatio = 0.5;
             o.CircuitSamplingDuration = TimeSpan.FromSeconds(30);
             o.CircuitBreakDuration = TimeSpan.FromSeconds(1);
-        });
+        }, time);
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal(SubmissionStatus.TransientFailure, (await client.SubmitAsync(TestSubmissions.Load())).Status);
@@ -226,9 +208,10 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         _server.Reset();
         _server.Given(Request.Create().WithPath("/v1/submissions").UsingPost()).RespondWith(Created());
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Equal(SubmissionStatus.TransientFailure, (await client.SubmitAsync(TestSubmissions.Load())).Status); // still open
+        time.Advance(TimeSpan.FromSeconds(1.2));
 
-        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(TestSubmissions.Load())).Status);
+        Assert.Equal(SubmissionStatus.Created, (await client.SubmitAsync(TestSubmissions.Load())).Status);
     }
 
     [Fact]
@@ -272,8 +255,9 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Fact]
     public async Task Logs_AtTraceLevel_NeverCarryPatientIdentifiersOrTheToken()
     {
-        Script(Response.Create().WithStatusCode(503), Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/problem+json")
-            .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}"""));
+        var invalid = Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/problem+json")
+            .WithBody("""{"title":"invalid","status":400,"errors":[{"code":"VR001","pointer":"/patient/nhsNumber","message":"fails the check"}]}""");
+        Script(Response.Create().WithStatusCode(503), invalid, invalid);
         var capture = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(capture));
         using var client = VenousRegistryClient.Create(Options(), loggerFactory: loggerFactory);
@@ -285,7 +269,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
 
         var logs = capture.All;
         Assert.Contains("rejected", logs, StringComparison.OrdinalIgnoreCase); // the capture saw the client's own messages
-        Assert.Contains("System.Net.Http.HttpClient", logs, StringComparison.Ordinal); // and the HTTP stack's
+        Assert.Contains("HTTP 503", logs, StringComparison.Ordinal); // and the retry's
         Assert.DoesNotContain(withNhs.Patient.NhsNumber!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(submission.Patient.Pseudonym!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("test-token", logs, StringComparison.Ordinal);
@@ -315,10 +299,56 @@ public sealed class RegistryClientResilienceTests : IDisposable
         TotalTimeout = TimeSpan.FromSeconds(20),
     };
 
-    private VenousRegistryClient NewClient(Action<RegistryClientOptions>? configure = null)
+    private VenousRegistryClient NewClient(Action<RegistryClientOptions>? configure = null, TimeProvider? time = null)
     {
         var options = Options();
         configure?.Invoke(options);
-        return VenousRegistryClient.Create(options);
+        return VenousRegistryClient.Create(options, timeProvider: time);
+    }
+
+    /// <summary>Attempt and total timeouts far beyond the waits under test, so moving the fake clock never cuts an attempt short.</summary>
+    private static RegistryClientOptions SlowAttempts(RegistryClientOptions options)
+    {
+        options.AttemptTimeout = TimeSpan.FromMinutes(1);
+        options.TotalTimeout = TimeSpan.FromMinutes(2);
+        return options;
+    }
+
+    /// <summary>
+    /// Moves the fake clock in small steps until <paramref name="done"/> holds (yielding a moment of real time between
+    /// steps so the client's continuations run), and says how much fake time that took.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> done, TimeSpan? step = null)
+    {
+        var advanced = TimeSpan.Zero;
+        while (!done())
+        {
+            Assert.True(advanced < TimeSpan.FromMinutes(1), "nothing happened within a minute of fake time");
+            time.Advance(step ?? TimeSpan.FromMilliseconds(100));
+            advanced += step ?? TimeSpan.FromMilliseconds(100);
+            await Task.Delay(2);
+        }
+
+        return advanced;
+    }
+
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    {
+        for (var advanced = TimeSpan.Zero; advanced < by; advanced += TimeSpan.FromMilliseconds(100))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(2);
+        }
+    }
+
+    /// <summary>Waits (in real time, briefly) for something the client does without any clock: a request arriving.</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition(), "the client never got there");
     }
 }

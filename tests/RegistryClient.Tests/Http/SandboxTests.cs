@@ -65,7 +65,7 @@ public sealed class SandboxTests
         Assert.Equal("VR006", Assert.Single(verdict.Errors).Code);
         Assert.Equal(SubmissionStatus.Rejected, rejected.Status);
         Assert.Equal("/governance/consentRecorded", Assert.Single(rejected.Errors).Pointer);
-        Assert.Equal(SubmissionStatus.Accepted, accepted.Status);
+        Assert.Equal(SubmissionStatus.Created, accepted.Status);
         Assert.Equal(accepted.Receipt, receipt);
         Assert.Null(missing);
         Assert.Equal(accepted.Receipt.Id, Assert.Single(listed).Id);
@@ -78,8 +78,8 @@ public sealed class SandboxTests
         using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = "wrong" });
 
         Assert.Equal(SubmissionStatus.Unauthorized, (await client.SubmitAsync(TestSubmissions.Load())).Status);
-        var error = await Assert.ThrowsAsync<RegistryRequestException>(() => client.GetSubmissionAsync("sub_1"));
-        Assert.Equal(401, error.HttpStatus);
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetSubmissionAsync("sub_1"));
+        Assert.Equal(401, error.Status);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SandboxTests
         Assert.All(results, r => Assert.True(r.IsStored, $"{r.Status}: {r.Detail}"));
         Assert.Equal((500, 500), await sandbox.CountAsync());
         Assert.True(sandbox.FaultsInjected > 100, $"only {sandbox.FaultsInjected} faults were injected");
-        Assert.Contains(results, r => r.Status == SubmissionStatus.Replayed); // a lost response was recovered by its key
+        Assert.Contains(results, r => r.Status == SubmissionStatus.Unchanged); // a lost response was recovered by its key
     }
 
     private static async Task<HttpResponseMessage> Post(HttpClient http, byte[] body, string? key, string? token)

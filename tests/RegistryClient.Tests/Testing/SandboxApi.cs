@@ -15,7 +15,7 @@ internal sealed class SandboxApi : IDisposable
 
     public SandboxApi(SandboxServer sandbox, string? token = null, HttpMessageHandler? handler = null)
     {
-        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = sandbox.BaseAddress;
         _token = token ?? sandbox.Token;
     }
