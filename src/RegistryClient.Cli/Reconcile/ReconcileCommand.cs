@@ -104,7 +104,7 @@ internal static class ReconcileCommand
                 {
                     report = await new CaseReconciler(time).ReconcileAsync(org, local, client.ListSubmissionsAsync(org, cancellationToken: cancellationToken), date, cancellationToken);
                 }
-                catch (RegistryRequestException ex)
+                catch (RegistryException ex)
                 {
                     return await Usage(stderr, $"cannot list the registry's cases for {TextSafety.Printable(org)} at {uri}: {TextSafety.Printable(ex.Message)}.");
                 }

@@ -246,7 +246,7 @@ public sealed class ReconcileCommandTests : IDisposable
         return local;
     }
 
-    private static async Task<SandboxServer> SeedEveryStateAsync(IReadOnlyList<Submission> local)
+    internal static async Task<SandboxServer> SeedEveryStateAsync(IReadOnlyList<Submission> local)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
         using var api = new SandboxApi(sandbox);
