@@ -71,25 +71,15 @@ internal static class ReconcileHtml
 
     private static void MonthChart(StringBuilder html, IReadOnlyList<MonthlyAscertainment> months)
     {
-        const int rowHeight = 22, labelWidth = 80, maxBar = 300;
-        var caption = "Share of each month's local cases that the registry holds";
-        var height = Math.Max(1, months.Count) * rowHeight + 4;
-        var label = string.Join(", ", months.Select(m => $"{Month(m.Month)} {Worklist.Percent(m.Ascertainment)} ({m.OnRegistry} of {m.Local - m.Withdrawn})"));
-        html.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{E(caption)}</figcaption><svg id=\"chart-ascertainment\" role=\"img\" width=\"{labelWidth + maxBar + 120}\" height=\"{height}\" ");
-        html.Append(CultureInfo.InvariantCulture, $"aria-label=\"{E(caption + ": " + (months.Count == 0 ? "no local cases" : label))}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        for (var i = 0; i < months.Count; i++)
+        if (months.Count == 0)
         {
-            var m = months[i];
-            var y = i * rowHeight + 2;
-            var width = (int)Math.Round(maxBar * m.Ascertainment);
-            html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\" font-size=\"13\" fill=\"#1b1b1b\">{E(Month(m.Month))}</text>" +
-                $"<rect x=\"{labelWidth}\" y=\"{y + 3}\" width=\"{maxBar}\" height=\"{rowHeight - 6}\" fill=\"#e8edee\"/>" +
-                $"<rect x=\"{labelWidth}\" y=\"{y + 3}\" width=\"{width}\" height=\"{rowHeight - 6}\" fill=\"#005eb8\" data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.OnRegistry}\" data-expected=\"{m.Local - m.Withdrawn}\"/>" +
-                $"<text x=\"{labelWidth + maxBar + 6}\" y=\"{y + 15}\" font-size=\"13\" fill=\"#1b1b1b\">{E($"{Worklist.Percent(m.Ascertainment)} ({m.OnRegistry}/{m.Local - m.Withdrawn})")}</text>");
+            html.Append("<p id=\"chart-ascertainment\">No local case to chart.</p>");
+            return;
         }
 
-        html.Append("</svg></figure>");
+        Bars(html, "chart-ascertainment", "Share of each month's local cases that the registry holds (withdrawn cases not counted)",
+            months.Select(m => (Month(m.Month), m.Ascertainment, $"{Worklist.Percent(m.Ascertainment)} ({m.OnRegistry} of {m.Local - m.Withdrawn})",
+                $"data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.OnRegistry}\" data-expected=\"{m.Local - m.Withdrawn}\"")).ToList());
     }
 
     private static void Table(StringBuilder html, string id, IReadOnlyList<string> header, IReadOnlyList<string[]> rows, string empty)

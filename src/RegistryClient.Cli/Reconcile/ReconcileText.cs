@@ -33,9 +33,10 @@ internal static class ReconcileText
         {
             text.AppendLine();
             text.AppendLine($"Cases needing action ({cases.Count}):");
+            var width = cases.Max(c => TextSafety.Printable(c.LocalRecordId).Length);
             foreach (var item in cases)
             {
-                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId)}  {item.State}  {item.Action}");
+                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId).PadRight(width)}  {item.State,-12}  {item.Action}");
             }
         }
 
@@ -44,9 +45,10 @@ internal static class ReconcileText
         {
             text.AppendLine();
             text.AppendLine($"Follow-ups needing action ({due.Count}):");
+            var width = due.Max(c => TextSafety.Printable(c.LocalRecordId).Length);
             foreach (var item in due)
             {
-                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId)}  {item.Item}  {item.State}  window {Worklist.Date(item.WindowStart)} to {Worklist.Date(item.WindowEnd)}");
+                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId).PadRight(width)}  {item.Item,-8}  {item.State,-7}  window {Worklist.Date(item.WindowStart)} to {Worklist.Date(item.WindowEnd)}");
             }
         }
 

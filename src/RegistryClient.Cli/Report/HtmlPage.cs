@@ -27,41 +27,48 @@ internal static class HtmlPage
             .muted{color:#4c4c4c}.tiles{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
             .tile{border:1px solid #d8dde0;border-radius:6px;padding:.6rem 1rem;min-width:8rem}.tile b{display:block;font-size:1.6rem}
             table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e8edee;vertical-align:top}
-            th{background:#f0f4f5}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#595959}
+            th{background:#f0f4f5}td{overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#595959}
             .error{color:#a4231b;font-weight:600}.warning{color:#7a4a00;font-weight:600}.information{color:#1b1b1b}
             .bar{display:inline-block;height:.7rem;background:#005eb8;vertical-align:middle}.charts{display:flex;gap:2rem;flex-wrap:wrap}
             figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}
+            table.bars{width:auto;margin:0}table.bars th{background:none;font-weight:normal;text-align:right;padding:.15rem .5rem .15rem 0;border:0}table.bars td{padding:.15rem 0;border:0;white-space:nowrap}table.bars svg{vertical-align:middle}
             th button{font:inherit;font-weight:600;background:none;border:0;padding:0;color:#003d78;text-decoration:underline;cursor:pointer}
             a{color:#003d78}code{font-family:ui-monospace,Consolas,monospace;font-size:.9em}
-            </style></head><body>
+            </style></head><body><main>
             """);
     }
 
-    public static void End(StringBuilder html) => html.Append("</body></html>\n");
+    public static void End(StringBuilder html) => html.Append("</main></body></html>\n");
 
     public static void Tile(StringBuilder html, string id, string label, string value) =>
         html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile\"><b id=\"{E(id)}\">{E(value)}</b>{E(label)}</div>");
 
-    /// <summary>A horizontal bar chart as inline SVG, with a text alternative.</summary>
+    /// <summary>A horizontal bar chart of counts: inline SVG bars, labels and counts as text (so contrast checkers can read them).</summary>
     public static void BarChart(StringBuilder html, string id, string caption, IReadOnlyList<(string Label, int Count)> bars)
     {
-        const int barHeight = 22, labelWidth = 150, maxBar = 200;
         var max = Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Count));
-        var height = Math.Max(1, bars.Count) * barHeight + 4;
-        html.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{E(caption)}</figcaption><svg id=\"{E(id)}\" role=\"img\" width=\"{labelWidth + maxBar + 50}\" height=\"{height}\" ");
-        html.Append(CultureInfo.InvariantCulture, $"aria-label=\"{E(caption + ": " + string.Join(", ", bars.Select(b => $"{b.Label} {b.Count}")))}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        for (var i = 0; i < bars.Count; i++)
+        Bars(html, id, caption, bars.Select(b => (b.Label, (double)b.Count / max, b.Count.ToString(CultureInfo.InvariantCulture),
+            $"data-label=\"{E(b.Label)}\" data-count=\"{b.Count}\"")).ToList());
+    }
+
+    /// <summary>
+    /// A horizontal bar chart: one row a bar, its label and value as HTML text, the bar as inline SVG (a track and a
+    /// filled share, <paramref name="bars"/>' Share 0-1), the whole with a text alternative.
+    /// </summary>
+    public static void Bars(StringBuilder html, string id, string caption, IReadOnlyList<(string Label, double Share, string Value, string Data)> bars)
+    {
+        const int width = 220, height = 14;
+        html.Append(CultureInfo.InvariantCulture,
+            $"<figure id=\"{E(id)}\" class=\"chart\"><figcaption>{E(caption)}</figcaption><table class=\"bars\" aria-label=\"{E(caption + ": " + string.Join(", ", bars.Select(b => $"{b.Label} {b.Value}")))}\"><tbody>");
+        foreach (var (label, share, value, data) in bars)
         {
-            var (label, count) = bars[i];
-            var y = i * barHeight + 2;
-            var width = (int)Math.Round(maxBar * (double)count / max);
+            var filled = (int)Math.Round(width * Math.Clamp(share, 0, 1));
             html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\" font-size=\"13\" fill=\"#1b1b1b\">{E(label)}</text>" +
-                $"<rect x=\"{labelWidth}\" y=\"{y + 3}\" width=\"{width}\" height=\"{barHeight - 6}\" fill=\"#005eb8\" data-label=\"{E(label)}\" data-count=\"{count}\"/>" +
-                $"<text x=\"{labelWidth + width + 6}\" y=\"{y + 15}\" font-size=\"13\" fill=\"#1b1b1b\">{count}</text>");
+                $"<tr><th scope=\"row\">{E(label)}</th><td><svg width=\"{width}\" height=\"{height}\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">" +
+                $"<rect width=\"{width}\" height=\"{height}\" fill=\"#e8edee\"/><rect width=\"{filled}\" height=\"{height}\" fill=\"#005eb8\" {data}/></svg> {E(value)}</td></tr>");
         }
 
-        html.Append("</svg></figure>");
+        html.Append("</tbody></table></figure>");
     }
 
     /// <summary>

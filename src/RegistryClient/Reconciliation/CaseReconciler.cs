@@ -39,7 +39,7 @@ public sealed class CaseReconciler
     /// <param name="asOf">The date to judge follow-ups on; today (the time provider's local date) by default.</param>
     /// <param name="cancellationToken">Stops the enumerations.</param>
     /// <exception cref="ArgumentException">A local submission belongs to another organisation, or has no <c>localRecordId</c>.</exception>
-    /// <remarks>Whatever <paramref name="registry"/> throws (for the client, <c>RegistryRequestException</c>) propagates.</remarks>
+    /// <remarks>Whatever <paramref name="registry"/> throws (for the client, <see cref="RegistryException"/>) propagates.</remarks>
     public async Task<ReconciliationReport> ReconcileAsync(
         string organisationCode,
         IAsyncEnumerable<Submission> local,

@@ -95,8 +95,8 @@ public sealed class ReconcileCommandTests : IDisposable
 
         Assert.StartsWith("Registry reconciliation for RJ1 as of 2024-04-01", text, StringComparison.Ordinal);
         Assert.Contains("Case ascertainment: 75.0% (3 of 4 local cases are on the registry", text, StringComparison.Ordinal);
-        Assert.Matches(@"Cases needing action \(4\):\n  CASE-C  missing  Submit the case.*\n  CASE-B  behind .*version 1.*\n  CASE-F  behind .*version 2.*\n  CASE-E  registryOnly ", text);
-        Assert.Contains("  CASE-A  days30  overdue  window 2024-01-31 to 2024-03-17", text, StringComparison.Ordinal);
+        Assert.Matches(@"Cases needing action \(4\):\n  CASE-C  missing +Submit the case.*\n  CASE-B  behind +.*version 1.*\n  CASE-F  behind +.*version 2.*\n  CASE-E  registryOnly +Check", text);
+        Assert.Matches("  CASE-A  days30 +overdue +window 2024-01-31 to 2024-03-17", text);
 
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("localRecordId,item,state,windowStart,windowEnd,registryId,registryVersion,action", rows[0]);
@@ -150,7 +150,7 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.Equal(4 * 5, registry.ListRequests); // 9 cases, 2 a page: 5 pages, for each of the 4 runs
         Assert.Equal(9, Cases(JsonNode.Parse(json)!.AsObject(), "registryOnly").Count);
         Assert.DoesNotContain("\n", text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Single(l => l.Contains("line", StringComparison.Ordinal) && l.Contains("break", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.Contains("  line\uFFFDbreak  registryOnly", text, StringComparison.Ordinal);
+        Assert.Matches("  line\uFFFDbreak +registryOnly", text);
 
         var rows = csv.Split("\r\n");
         Assert.Contains(rows, r => r.StartsWith("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\",case,registryOnly", StringComparison.Ordinal));
@@ -246,7 +246,7 @@ public sealed class ReconcileCommandTests : IDisposable
         return local;
     }
 
-    private static async Task<SandboxServer> SeedEveryStateAsync(IReadOnlyList<Submission> local)
+    internal static async Task<SandboxServer> SeedEveryStateAsync(IReadOnlyList<Submission> local)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
         using var api = new SandboxApi(sandbox);

@@ -220,6 +220,23 @@ public sealed class CaseReconcilerTests
         Assert.Equal(1, report.Summary.RegistryOnly);
     }
 
+    [Fact]
+    public async Task EveryState_AgainstTheSandbox_ReadThroughMoreThanOnePage()
+    {
+        var (local, _) = EveryState();
+        await using var sandbox = await Cli.ReconcileCommandTests.SeedEveryStateAsync(local);
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        var before = sandbox.Requests;
+
+        var report = await new CaseReconciler().ReconcileAsync("RJ1", local, client.ListSubmissionsAsync("RJ1", pageSize: 2), new DateTime(2024, 4, 1));
+
+        Assert.Equal(3, sandbox.Requests - before); // five cases, two a page
+        Assert.Equal(
+            [("CASE-A", CaseState.Matched, 1), ("CASE-B", CaseState.Behind, 1), ("CASE-C", CaseState.Missing, (int?)null), ("CASE-D", CaseState.Withdrawn, 1),
+             ("CASE-E", CaseState.RegistryOnly, 1), ("CASE-F", CaseState.Behind, 2)],
+            report.Cases.Select(c => (c.LocalRecordId, c.State, c.RegistryVersion)));
+    }
+
     internal static async Task<IReadOnlyList<string>> SchemaErrorsAsync(string json)
     {
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "reconciliation-report.v1.schema.json"));

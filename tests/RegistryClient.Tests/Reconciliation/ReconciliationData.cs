@@ -45,19 +45,17 @@ internal static class ReconciliationData
         },
     };
 
-    public static SubmissionReceipt Receipt(string localRecordId, string contentHash, int version = 1, CaseStatus status = CaseStatus.Accepted, string organisation = "RJ1") => new()
-    {
-        Id = "case-" + localRecordId,
-        OrganisationCode = organisation,
-        LocalRecordId = localRecordId,
-        Status = status,
-        Version = version,
-        ContentHash = status == CaseStatus.Withdrawn ? "" : contentHash,
-        ReceivedAt = new DateTimeOffset(2024, 2, 1, 9, 0, 0, TimeSpan.Zero),
-        UpdatedAt = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero),
-        SchemaVersion = "1.0",
-        Withdrawal = status == CaseStatus.Withdrawn ? new CaseWithdrawal { Reason = WithdrawalReason.ConsentWithdrawn, At = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero) } : null,
-    };
+    public static SubmissionReceipt Receipt(string localRecordId, string contentHash, int version = 1, CaseStatus status = CaseStatus.Accepted, string organisation = "RJ1") =>
+        RegistryModelFactory.SubmissionReceipt(
+            id: "case-" + localRecordId,
+            organisationCode: organisation,
+            localRecordId: localRecordId,
+            status: status,
+            version: version,
+            contentHash: status == CaseStatus.Withdrawn ? "" : contentHash,
+            receivedAt: new DateTimeOffset(2024, 2, 1, 9, 0, 0, TimeSpan.Zero),
+            updatedAt: new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero),
+            withdrawal: status == CaseStatus.Withdrawn ? new CaseWithdrawal { Reason = WithdrawalReason.ConsentWithdrawn, At = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero) } : null);
 
     public static SubmissionReceipt ReceiptOf(Submission submission, int version = 1) => Receipt(submission.LocalRecordId, SubmissionContentHash.Compute(submission), version);
 
