@@ -32,13 +32,12 @@ using (var export = File.OpenRead(Path.Combine(root, "samples", "exports", "ris-
 {
     await foreach (var result in ProfileMapper.MapAsync(profile!, export))
     {
-        if (result.Document is { } document)
+        if (result.Submission is { } submission)
         {
             mapped++;
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(document);
-            if ((await validator.ValidateAsync(bytes)).IsValid)
+            if ((await validator.ValidateAsync(submission)).IsValid)
             {
-                valid.Add(SubmissionJson.Deserialize(bytes));
+                valid.Add(submission);
             }
         }
     }
@@ -61,8 +60,8 @@ Check(queued.Pending == valid.Count, $"3. queued in the SQLite outbox: {queued.P
 
 // 4. Submit to the sandbox.
 var summary = await submitter.DrainAsync(4);
-Check(summary.Accepted == valid.Count && summary.Pending == 0,
-    $"4. submitted to {endpoint}: {summary.Accepted} accepted, {summary.Replayed} replayed, {summary.Rejected} rejected, {summary.Pending} pending");
+Check(summary.Created == valid.Count && summary.Pending == 0,
+    $"4. submitted to {endpoint}: {summary.Created} created, {summary.Amended} amended, {summary.Unchanged} unchanged, {summary.Rejected} rejected, {summary.Pending} pending");
 
 Console.WriteLine("net462 smoke: passed");
 return 0;

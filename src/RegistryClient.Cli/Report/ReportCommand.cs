@@ -113,7 +113,7 @@ internal sealed class ReportData
 
     /// <summary>The rules in the order the rules table lists them.</summary>
     public static IReadOnlyDictionary<string, int> RuleOrder { get; } = new[] { IssueCodes.Parse, IssueCodes.Schema, IssueCodes.Limit }
-        .Concat(SubmissionValidator.Rules.Select(r => r.Descriptor.Code))
+        .Concat(SubmissionValidator.Rules.Select(r => r.Code))
         .Select((code, index) => (code, index))
         .ToDictionary(x => x.code, x => x.index, StringComparer.Ordinal);
 
