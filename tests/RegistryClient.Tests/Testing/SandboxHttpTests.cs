@@ -158,6 +158,30 @@ public sealed class SandboxHttpTests
         }
     }
 
+    [Theory]
+    [InlineData("v1/submissions")]
+    [InlineData("v1/submissions/validate")]
+    public async Task DatesAtTheEdgeOfTheCalendar_NeverGetABare500(string path)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var api = new SandboxApi(sandbox);
+        var submission = TestSubmissions.Load(); // it has follow-ups: their windows are counted from the procedure date
+        var edge = submission with { Procedure = submission.Procedure with { ProcedureDate = new DateTime(9999, 12, 31) } };
+
+        var response = await api.SendAsync(HttpMethod.Post, path, SandboxApi.Bytes(edge), "application/json",
+            r => r.Headers.TryAddWithoutValidation("Idempotency-Key", "\"edge\""));
+
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+        if (response.StatusCode == HttpStatusCode.InternalServerError)
+        {
+            Assert.Equal("internal-error", await SandboxApi.ProblemAsync(response));
+        }
+        else
+        {
+            Assert.Contains((int)response.StatusCode, new[] { 200, 400 });
+        }
+    }
+
     [Fact]
     public async Task Log_IsOneLinePerRequest_MethodPathStatus_NoBodyNoIdentifier()
     {
