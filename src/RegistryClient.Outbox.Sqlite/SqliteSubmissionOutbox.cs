@@ -414,8 +414,8 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     };
 
     private OutboxUnavailableException Corrupt(Exception? inner) => new(OutboxProblem.Corrupt, _path,
-        $"The outbox {_path} is not a readable outbox (truncated, overwritten or not a SQLite file): move it aside and run again; " +
-        "re-submitting the same files is safe, as the registry recognises what it already holds.", inner);
+        $"The outbox {_path} is not a readable outbox (truncated, overwritten or not a SQLite file): move it aside and run again with your latest export " +
+        "(the registry recognises what it already holds; an older export would be sent as an amendment, as a new outbox has no history).", inner);
 
     private static async Task<List<OutboxEntry>> QueryAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

@@ -46,6 +46,40 @@ public sealed class ClientSandboxTests
     }
 
     [Fact]
+    public async Task TwoWritersAmendingOneCaseAtOnce_LoseNoUpdate_AndCreateNoSecondCase()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        RegistryClientOptions Options() => new() { Endpoint = sandbox.BaseAddress, Token = sandbox.Token, RetryBaseDelay = TimeSpan.FromMilliseconds(5) };
+        using var first = VenousRegistryClient.Create(Options());
+        using var second = VenousRegistryClient.Create(Options());
+        var template = TestSubmissions.Load();
+        await first.SubmitAsync(template);
+
+        // Each writer sends its own distinct contents: every send starts from a stale version at least once in a while.
+        async Task<List<(Submission Sent, SubmissionResult Result)>> Write(VenousRegistryClient client, int offset)
+        {
+            var results = new List<(Submission, SubmissionResult)>();
+            for (var i = 0; i < 10; i++)
+            {
+                var version = template with { Outcome = template.Outcome! with { ThrombusRemovedPercent = 50 + offset + (2 * i) } };
+                results.Add((version, await client.SubmitAsync(version)));
+            }
+
+            return results;
+        }
+
+        var both = (await Task.WhenAll(Write(first, 0), Write(second, 1))).SelectMany(r => r).ToList();
+
+        Assert.All(both, r => Assert.Contains(r.Result.Status, new[] { SubmissionStatus.Amended, SubmissionStatus.Conflict }));
+        var amended = both.Where(r => r.Result.Status == SubmissionStatus.Amended).ToList();
+        var final = await first.FindCaseAsync("RJ1", template.LocalRecordId);
+        Assert.Equal((1, 1), await sandbox.CountAsync());
+        Assert.Equal(1 + amended.Count, final!.Version); // every amendment the client reported is a version: none lost
+        Assert.Equal(amended.Select(r => r.Result.Receipt!.Version).Order(), Enumerable.Range(2, amended.Count));
+        Assert.Equal(SubmissionContentHash.Compute(amended.MaxBy(r => r.Result.Receipt!.Version).Sent), final.ContentHash);
+    }
+
+    [Fact]
     public async Task LocalHash_EqualsTheSandboxes_ForEveryValidSample_PrettyOrMinified_WithOrWithoutSoftwareFields()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
