@@ -32,33 +32,40 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             return await UnchangedAsync(caseId, key, attempts, cancellationToken).ConfigureAwait(false);
         }
 
-        for (var round = 0; ; round++)
+        var amended = await AmendAsync(caseId, body, key, version, cancellationToken).ConfigureAwait(false);
+        attempts += amended.Answer.Attempts;
+        if (amended.Answer.Status != 412)
         {
-            var amendKey = IdempotencyKey.ForAmendment(key, version);
-            var amended = await CallAsync(a => api.AmendAsync(caseId, Json(body), "\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"", IdempotencyKey.Quote(amendKey), a, cancellationToken), cancellationToken).ConfigureAwait(false);
-            attempts += amended.Attempts;
-            if (amended is not { Status: 412 } || round > 0)
-            {
-                var moved = amended.Content is { } receipt && receipt.Version != version;
-                return SubmissionOutcomes.Final(amended, moved ? SubmissionStatus.Amended : SubmissionStatus.Unchanged, amendKey, attempts, What);
-            }
-
-            // Another writer moved the case: read where it stands now and try once more from there.
-            var current = await CallAsync(a => api.GetSubmissionAsync(caseId, a, cancellationToken), cancellationToken).ConfigureAwait(false);
-            attempts += current.Attempts;
-            switch (current)
-            {
-                case { Content.Status: CaseStatus.Withdrawn }:
-                    return SubmissionOutcomes.Final(current, SubmissionStatus.Withdrawn, amendKey, attempts, What);
-                case { Content: { } now } when string.Equals(now.ContentHash, hash, StringComparison.Ordinal):
-                    return SubmissionOutcomes.Final(current, SubmissionStatus.Unchanged, amendKey, attempts, What);
-                case { Content: { } now }:
-                    version = now.Version;
-                    break;
-                default:
-                    return SubmissionOutcomes.Final(current, SubmissionStatus.Unchanged, amendKey, attempts, What);
-            }
+            return Amendment(amended, version, attempts);
         }
+
+        // Another writer moved the case: read where it stands now, and try once more from there.
+        var current = await CallAsync(a => api.GetSubmissionAsync(caseId, a, cancellationToken), cancellationToken).ConfigureAwait(false);
+        attempts += current.Attempts;
+        if (current.Content is not { Status: CaseStatus.Accepted } now || string.Equals(now.ContentHash, hash, StringComparison.Ordinal))
+        {
+            // Withdrawn meanwhile, or the other writer stored exactly this content, or the read failed: that is the answer.
+            var status = current.Content?.Status == CaseStatus.Withdrawn ? SubmissionStatus.Withdrawn : SubmissionStatus.Unchanged;
+            return SubmissionOutcomes.Final(current, status, amended.Key, attempts, What);
+        }
+
+        var retried = await AmendAsync(caseId, body, key, now.Version, cancellationToken).ConfigureAwait(false);
+        return Amendment(retried, now.Version, attempts + retried.Answer.Attempts); // a second 412 is a Conflict
+    }
+
+    private async Task<(RegistryAnswer<SubmissionReceipt> Answer, string Key)> AmendAsync(string caseId, byte[] body, string key, int version, CancellationToken cancellationToken)
+    {
+        var amendKey = IdempotencyKey.ForAmendment(key, version);
+        var ifMatch = "\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
+        var answer = await CallAsync(a => api.AmendAsync(caseId, Json(body), ifMatch, IdempotencyKey.Quote(amendKey), a, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return (answer, amendKey);
+    }
+
+    /// <summary>A PUT that moved the version amended the case; one that kept it found the content equal.</summary>
+    private static SubmissionResult Amendment((RegistryAnswer<SubmissionReceipt> Answer, string Key) amended, int fromVersion, int attempts)
+    {
+        var moved = amended.Answer.Content is { } receipt && receipt.Version != fromVersion;
+        return SubmissionOutcomes.Final(amended.Answer, moved ? SubmissionStatus.Amended : SubmissionStatus.Unchanged, amended.Key, attempts, What);
     }
 
     private async Task<SubmissionResult> UnchangedAsync(string caseId, string key, int attempts, CancellationToken cancellationToken)
