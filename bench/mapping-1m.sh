@@ -10,10 +10,12 @@ rows=${1:-1000000}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 dotnet build src/RegistryClient.Cli -c Release -v q -nologo >/dev/null
 dotnet build bench/RegistryClient.Benchmarks -c Release -v q -nologo >/dev/null
-bench=bench/RegistryClient.Benchmarks/bin/Release/net10.0/RegistryClient.Benchmarks.dll
-registry=src/RegistryClient.Cli/bin/Release/net10.0/registry.dll
+cp -r bench/RegistryClient.Benchmarks/bin/Release/net10.0 "$work/bench"   # run copies: a rebuild meanwhile cannot swap them
+cp -r src/RegistryClient.Cli/bin/Release/net10.0 "$work/cli"
+bench="$work/bench/RegistryClient.Benchmarks.dll"
+registry="$work/cli/registry.dll"
 dotnet "$bench" mapping-generate "$work" "$rows"
-ls -l "$work"
+ls -l "$work"/wide-1m.*
 for kind in csv xlsx; do
   profile=samples/mappings/theatre-wide-export.profile.json
   [ "$kind" = xlsx ] && profile=samples/mappings/theatre-wide-export.xlsx.profile.json
