@@ -127,12 +127,12 @@ internal static class MappingScale
 
     private static string Root()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        var directory = new DirectoryInfo(Directory.GetCurrentDirectory());
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RegistryClient.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+        return directory?.FullName ?? throw new InvalidOperationException("Run from the repository (bench/mapping-1m.sh does).");
     }
 }

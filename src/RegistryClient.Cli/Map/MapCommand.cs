@@ -64,6 +64,12 @@ internal static class MapCommand
                 await stderr.WriteLineAsync($"registry map: cannot read {inputPath}: {ex.Message}");
                 return ExitCodes.UsageOrInput;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A damaged workbook or another unreadable input: one line, never a stack trace or a cell's value.
+                await stderr.WriteLineAsync($"registry map: {inputPath} could not be read to the end ({ex.GetType().Name}); is it damaged, or not in the profile's format?");
+                return ExitCodes.UsageOrInput;
+            }
             finally
             {
                 if (sink is not null)

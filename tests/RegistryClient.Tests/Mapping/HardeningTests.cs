@@ -196,4 +196,25 @@ public sealed class HardeningTests
             File.Delete(profile);
         }
     }
+
+    [Fact]
+    public async Task MapCommand_AFileThatIsNotAWorkbook_ExitsTwo_WithOneLine()
+    {
+        var input = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.xlsx");
+        var profile = input + ".profile.json";
+        File.WriteAllText(input, "row_type,episode_id\nPROC,E1\n");
+        File.WriteAllText(profile, """{ "key": "id", "input": { "format": "xlsx" }, "fields": { "/localRecordId": { "column": "id" } } }""");
+        try
+        {
+            var (exit, _, stderr) = await CliRunner.RunAsync("map", "--profile", profile, input);
+
+            Assert.Equal(2, exit);
+            Assert.Equal($"{input}:1:*: error: The input is not an .xlsx workbook (or it is damaged or password-protected).", stderr.Trim());
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(profile);
+        }
+    }
 }
