@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using RegistryClient.Mapping;
 using RegistryClient.Model;
@@ -28,7 +27,7 @@ internal static class MapCommand
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output);
             int mapped = 0, failed = 0, rows = 0;
-            StreamWriter? sink = null;
+            NdjsonFile? sink = null;
             try
             {
                 await foreach (var result in ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken))
@@ -47,8 +46,15 @@ internal static class MapCommand
                     if (result.Submission is { } submission)
                     {
                         mapped++;
-                        var writer = outputPath is null ? stdout : sink ??= new StreamWriter(outputPath, false, new UTF8Encoding(false));
-                        await writer.WriteLineAsync(JsonSerializer.Serialize(submission, RegistryJsonContext.Default.Submission));
+                        if (outputPath is null)
+                        {
+                            await stdout.WriteLineAsync(JsonSerializer.Serialize(submission, RegistryJsonContext.Default.Submission));
+                        }
+                        else
+                        {
+                            (sink ??= new NdjsonFile(outputPath)).Write(submission);
+                        }
+
                         continue;
                     }
 
@@ -72,10 +78,7 @@ internal static class MapCommand
             }
             finally
             {
-                if (sink is not null)
-                {
-                    await sink.DisposeAsync();
-                }
+                sink?.Dispose();
             }
 
             await stdout.FlushAsync(cancellationToken);
@@ -112,4 +115,33 @@ internal static class MapCommand
     }
 
     private static string Column(MappingError error) => error.Column.Length == 0 ? "*" : error.Column;
+
+    /// <summary>Writes submissions as UTF-8 JSON lines straight into the file, without a string per line.</summary>
+    private sealed class NdjsonFile(string path) : IDisposable
+    {
+        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        private Utf8JsonWriter? _json;
+
+        public void Write(Submission submission)
+        {
+            if (_json is null)
+            {
+                _json = new Utf8JsonWriter(_file);
+            }
+            else
+            {
+                _json.Reset(_file);
+            }
+
+            JsonSerializer.Serialize(_json, submission, RegistryJsonContext.Default.Submission);
+            _json.Flush();
+            _file.WriteByte((byte)'\n');
+        }
+
+        public void Dispose()
+        {
+            _json?.Dispose();
+            _file.Dispose();
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace RegistryClient.Mapping;
 /// </summary>
 internal sealed class Finisher
 {
-    private const int BatchSize = 512;
+    private const int BatchSize = 64;
     private readonly DocumentWriter _writer = new();
     private List<object> _batch = new(BatchSize);
     private Task<MappingResult[]>? _running;
