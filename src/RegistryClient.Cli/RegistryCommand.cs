@@ -5,6 +5,7 @@ using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
+using RegistryClient.Cli.Withdraw;
 using RegistryClient.Model;
 
 namespace RegistryClient.Cli;
@@ -20,23 +21,46 @@ internal static class RegistryCommand
             ValidateCommand.Create(stdout, stderr),
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
+            WithdrawCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout, stderr),
+            Reconcile.ReconcileCommand.Create(stdout, stderr),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };
 
+        // Everything on the command line is parsed and checked before any command runs: a typo never acts.
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var unknown = UnknownOptions.In(parse);
+        if (parse.Errors.Count > 0 || unknown.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
                 await stderr.WriteLineAsync($"registry: {error.Message}");
             }
 
+            foreach (var option in unknown)
+            {
+                await stderr.WriteLineAsync($"registry: unknown option '{option}' for '{parse.CommandResult.Command.Name}' (see 'registry {parse.CommandResult.Command.Name} --help'; a file named like an option is written ./{option}).");
+            }
+
             return ExitCodes.UsageOrInput;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"registry {parse.CommandResult.Command.Name}: cancelled.");
+            return ExitCodes.UsageOrInput;
+        }
+        catch (Exception ex)
+        {
+            // No stack trace, and no exception message either: it may quote the input, which may hold an identifier.
+            await stderr.WriteLineAsync($"registry {parse.CommandResult.Command.Name}: unexpected failure ({ex.GetType().Name}); nothing further was done. Please report it.");
+            return ExitCodes.UsageOrInput;
+        }
     }
 
     private static Command SchemaCommand(TextWriter stdout)

@@ -1,139 +1,375 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using RegistryClient.Http;
+using RegistryClient.Model;
 
 namespace RegistryClient.Outbox.Sqlite;
 
 /// <summary>
-/// The outbox in a SQLite file (WAL journal, synchronous=FULL: an enqueue is on disk before the method returns).
-/// Safe for concurrent use within a process; a second process on the same file waits for its turn (busy timeout).
+/// The outbox in a SQLite file (WAL journal, synchronous=FULL: an enqueue is on disk before the method returns), one
+/// row per version of a case. One process at a time: opening takes an exclusive lock (<c>OUTBOX.lock</c>) that a second
+/// process waits for (<see cref="SqliteOutboxOptions.LockTimeout"/>) and is then refused with
+/// <see cref="OutboxProblem.InUse"/>. A corrupt, full or unreadable file is reported as
+/// <see cref="OutboxUnavailableException"/>, never as a raw SQLite error. Files written by the first wave (schema
+/// version 0) are migrated when opened. Safe for concurrent use within the process.
 /// </summary>
 public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
 {
+    /// <summary>The schema version this library writes (<c>PRAGMA user_version</c>); 0 was the first wave's single-table queue.</summary>
+    public const int SchemaVersion = 2;
+
+    private const string Columns = "sequence, idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, outcome, receipt_id, registry_version, enqueued_at, updated_at";
+
+    private readonly string _path;
     private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly OutboxFileLock _lock;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    private SqliteSubmissionOutbox(string connectionString) => _connectionString = connectionString;
+    private SqliteSubmissionOutbox(string path, string connectionString, TimeProvider time, OutboxFileLock fileLock)
+    {
+        _path = path;
+        _connectionString = connectionString;
+        _time = time;
+        _lock = fileLock;
+    }
 
-    /// <summary>Opens (creating if needed) the outbox at <paramref name="path"/>.</summary>
-    public static async Task<SqliteSubmissionOutbox> OpenAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>The outbox file.</summary>
+    public string Path => _path;
+
+    /// <summary>Opens (creating or migrating if needed) the outbox at <paramref name="path"/> with the default options.</summary>
+    /// <exception cref="OutboxUnavailableException">The file is corrupt, in use by another process, on a full disk, or cannot be opened.</exception>
+    public static Task<SqliteSubmissionOutbox> OpenAsync(string path, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, new SqliteOutboxOptions(), cancellationToken);
+
+    /// <summary>Opens (creating or migrating if needed) the outbox at <paramref name="path"/>.</summary>
+    /// <exception cref="OutboxUnavailableException">The file is corrupt, in use by another process, on a full disk, or cannot be opened.</exception>
+    public static async Task<SqliteSubmissionOutbox> OpenAsync(string path, SqliteOutboxOptions options, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new ArgumentException("An outbox file path is required.", nameof(path));
         }
 
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        var time = options.TimeProvider ?? TimeProvider.System;
+        OutboxFileLock? fileLock;
+        try
+        {
+            fileLock = await OutboxFileLock.AcquireAsync(path, options.LockTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutboxUnavailableException(OutboxProblem.Inaccessible, path,
+                $"The outbox {path} cannot be opened ({ex.GetType().Name}): check that its folder exists and is writable, or name another file with --outbox.", ex);
+        }
+
+        if (fileLock is null)
+        {
+            var holder = await ReadLeaseHolderAsync(path).ConfigureAwait(false);
+            throw new OutboxUnavailableException(OutboxProblem.InUse, path,
+                $"another registry submit is using {path} ({(holder is { } pid ? "pid " + pid.ToString(CultureInfo.InvariantCulture) : "pid unknown")}); wait for it to finish, or use another --outbox.");
+        }
+#if NETFRAMEWORK
+        NativeSqlite.EnsureLoaded(); // an AnyCPU .NET Framework app finds the native library under runtimes/ only this way
+#endif
+
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ConnectionString;
-        var outbox = new SqliteSubmissionOutbox(connectionString);
-        using var connection = await outbox.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode=WAL;
-            CREATE TABLE IF NOT EXISTS outbox (
-                idempotency_key TEXT PRIMARY KEY,
-                local_record_id TEXT NOT NULL,
-                organisation_code TEXT NOT NULL,
-                body BLOB NOT NULL,
-                state INTEGER NOT NULL DEFAULT 0,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                last_error TEXT,
-                receipt_id TEXT,
-                enqueued_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, enqueued_at);
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return outbox;
+        var outbox = new SqliteSubmissionOutbox(path, connectionString, time, fileLock);
+        try
+        {
+            await outbox.Guard(() => outbox.InitialiseAsync(cancellationToken)).ConfigureAwait(false);
+            return outbox;
+        }
+        catch
+        {
+            outbox.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
-    public async Task<OutboxEntry> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    public Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
         if (entry is null)
         {
             throw new ArgumentNullException(nameof(entry));
         }
 
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return Guard(() => WriteAsync(async (connection, transaction) =>
         {
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var existing = await QueryAsync(connection, transaction,
+                "WHERE organisation_code = $org AND local_record_id = $local AND content_hash = $hash", 1, cancellationToken,
+                ("$org", entry.OrganisationCode), ("$local", entry.LocalRecordId), ("$hash", entry.ContentHash)).ConfigureAwait(false);
+            if (existing.Count == 1)
+            {
+                using var later = connection.CreateCommand();
+                later.Transaction = transaction;
+                later.CommandText = "SELECT COUNT(*) FROM versions WHERE organisation_code = $org AND local_record_id = $local AND sequence > $sequence AND state IN (0, 1)";
+                later.Parameters.AddWithValue("$org", entry.OrganisationCode);
+                later.Parameters.AddWithValue("$local", entry.LocalRecordId);
+                later.Parameters.AddWithValue("$sequence", existing[0].Sequence);
+                var superseded = Convert.ToInt64(await later.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+                return new OutboxEnqueueResult(superseded ? OutboxEnqueueOutcome.Stale : OutboxEnqueueOutcome.Duplicate, existing[0]);
+            }
+
             using (var insert = connection.CreateCommand())
             {
+                insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO outbox (idempotency_key, local_record_id, organisation_code, body, state, enqueued_at, updated_at)
-                    VALUES ($key, $local, $org, $body, 0, $now, $now)
-                    ON CONFLICT (idempotency_key) DO NOTHING
+                    INSERT INTO versions (idempotency_key, organisation_code, local_record_id, content_hash, body, state, enqueued_at, updated_at)
+                    VALUES ($key, $org, $local, $hash, $body, 0, $now, $now)
                     """;
                 insert.Parameters.AddWithValue("$key", entry.IdempotencyKey);
-                insert.Parameters.AddWithValue("$local", entry.LocalRecordId);
                 insert.Parameters.AddWithValue("$org", entry.OrganisationCode);
+                insert.Parameters.AddWithValue("$local", entry.LocalRecordId);
+                insert.Parameters.AddWithValue("$hash", entry.ContentHash);
                 insert.Parameters.AddWithValue("$body", entry.Body);
                 insert.Parameters.AddWithValue("$now", Now());
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return (await QueryAsync(connection, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false))[0];
-        }
-        finally
-        {
-            _writer.Release();
-        }
+            var stored = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
+            return new OutboxEnqueueResult(OutboxEnqueueOutcome.Queued, stored[0]);
+        }, cancellationToken));
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) =>
+        Guard<IReadOnlyList<OutboxEntry>>(async () =>
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(connection, null, "WHERE state = 0 ORDER BY sequence", limit, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+        Guard<IReadOnlyList<OutboxEntry>>(async () =>
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(connection, null, "WHERE organisation_code = $org AND local_record_id = $local ORDER BY sequence", int.MaxValue, cancellationToken,
+                ("$org", organisationCode), ("$local", localRecordId)).ConfigureAwait(false);
+        });
+
+    /// <inheritdoc />
+    public Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
     {
-        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(connection, "WHERE state = 0 ORDER BY enqueued_at, idempotency_key", limit, cancellationToken).ConfigureAwait(false);
+        if (receipt is null)
+        {
+            throw new ArgumentNullException(nameof(receipt));
+        }
+
+        return UpdateAsync(
+            "state = 1, outcome = $outcome, receipt_id = $receipt, registry_version = $version, last_error = NULL, attempts = attempts + 1",
+            idempotencyKey, cancellationToken, ("$outcome", outcome.ToString()), ("$receipt", receipt.Id), ("$version", receipt.Version));
     }
 
     /// <inheritdoc />
-    public Task MarkAcceptedAsync(string idempotencyKey, string receiptId, CancellationToken cancellationToken) =>
-        UpdateAsync("state = 1, receipt_id = $value, last_error = NULL, attempts = attempts + 1", idempotencyKey, receiptId, cancellationToken);
-
-    /// <inheritdoc />
-    public Task MarkRejectedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken) =>
-        UpdateAsync("state = 2, last_error = $value, attempts = attempts + 1", idempotencyKey, reason, cancellationToken);
-
-    /// <inheritdoc />
-    public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken) =>
-        UpdateAsync("last_error = $value, attempts = attempts + 1", idempotencyKey, reason, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<OutboxCounts> CountAsync(CancellationToken cancellationToken)
+    public Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default)
     {
-        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state, COUNT(*) FROM outbox GROUP BY state";
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        int pending = 0, accepted = 0, rejected = 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (state is not (OutboxState.Rejected or OutboxState.Withdrawn))
         {
-            switch ((OutboxState)reader.GetInt32(0))
+            throw new ArgumentOutOfRangeException(nameof(state), state, "A refusal is Rejected or Withdrawn.");
+        }
+
+        return UpdateAsync("state = $state, outcome = $outcome, last_error = $reason, attempts = attempts + 1", idempotencyKey, cancellationToken,
+            ("$state", (int)state), ("$outcome", outcome.ToString()), ("$reason", reason));
+    }
+
+    /// <inheritdoc />
+    public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
+        UpdateAsync("last_error = $reason, attempts = attempts + 1", idempotencyKey, cancellationToken, ("$reason", reason));
+
+    /// <inheritdoc />
+    public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT state, COUNT(*) FROM versions GROUP BY state";
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var counts = new int[4];
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                case OutboxState.Pending: pending = reader.GetInt32(1); break;
-                case OutboxState.Accepted: accepted = reader.GetInt32(1); break;
-                default: rejected = reader.GetInt32(1); break;
+                var state = reader.GetInt32(0);
+                if (state is >= 0 and < 4)
+                {
+                    counts[state] = reader.GetInt32(1);
+                }
+            }
+
+            return new OutboxCounts(counts[0], counts[1], counts[2], counts[3]);
+        });
+
+    /// <summary>Releases the outbox (and its lock, so another process may open it).</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection); // pooled handles would keep the file open after the lock is gone
+        }
+
+        _lock.Dispose();
+        _writer.Dispose();
+    }
+
+    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // A truncated or overwritten file fails here rather than in the middle of a drain.
+        using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "PRAGMA quick_check(1)";
+            var verdict = (string?)await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(verdict, "ok", StringComparison.Ordinal))
+            {
+                throw Corrupt(null);
             }
         }
 
-        return new OutboxCounts(pending, accepted, rejected);
+        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new OutboxUnavailableException(OutboxProblem.NewerFormat, _path,
+                $"The outbox {_path} was written by a newer RegistryClient (format {version}; this one knows up to {SchemaVersion}): run the newer registry tool, or use another --outbox.");
+        }
+
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
+        if (version < SchemaVersion)
+        {
+            using var transaction = connection.BeginTransaction();
+            var firstWave = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'", cancellationToken, transaction).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+            await ExecuteAsync(connection, """
+                CREATE TABLE IF NOT EXISTS versions (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    organisation_code TEXT NOT NULL,
+                    local_record_id TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    state INTEGER NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    outcome TEXT,
+                    receipt_id TEXT,
+                    registry_version INTEGER,
+                    enqueued_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (organisation_code, local_record_id, content_hash));
+                CREATE INDEX IF NOT EXISTS versions_pending ON versions (state, sequence);
+                CREATE TABLE IF NOT EXISTS lease (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, acquired_at TEXT NOT NULL);
+                """, cancellationToken, transaction).ConfigureAwait(false);
+            if (firstWave)
+            {
+                await MigrateFirstWaveAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion}", cancellationToken, transaction).ConfigureAwait(false);
+            transaction.Commit();
+        }
+
+        using var lease = connection.CreateCommand();
+        lease.CommandText = "INSERT OR REPLACE INTO lease (id, pid, acquired_at) VALUES (1, $pid, $now)";
+        lease.Parameters.AddWithValue("$pid", CurrentProcessId());
+        lease.Parameters.AddWithValue("$now", Now());
+        await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _writer.Dispose();
+    /// <summary>
+    /// The first wave kept one row per idempotency key in <c>outbox</c>, several rows for one case when its content
+    /// changed. Each row becomes a version of its case, in the order it was queued; settled rows stay settled.
+    /// </summary>
+    private async Task MigrateFirstWaveAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Key, string Local, string Org, byte[] Body, int State, int Attempts, string? Error, string? Receipt, string Enqueued, string Updated)>();
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT idempotency_key, local_record_id, organisation_code, body, state, attempts, last_error, receipt_id, enqueued_at, updated_at FROM outbox ORDER BY enqueued_at, idempotency_key";
+            using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3), reader.GetInt32(4), reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8), reader.GetString(9)));
+            }
+        }
 
-    private async Task UpdateAsync(string set, string key, string value, CancellationToken cancellationToken)
+        foreach (var row in rows)
+        {
+            var (hash, state, error) = (ContentHashOf(row.Body), row.State, row.Error);
+            if (hash is null)
+            {
+                (hash, state, error) = ("unreadable:" + row.Key, (int)OutboxState.Rejected, "the first-wave outbox held a body that is not a submission");
+            }
+
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO versions (idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, receipt_id, enqueued_at, updated_at)
+                VALUES ($key, $org, $local, $hash, $body, $state, $attempts, $error, $receipt, $enqueued, $updated)
+                """;
+            insert.Parameters.AddWithValue("$key", row.Key);
+            insert.Parameters.AddWithValue("$org", row.Org);
+            insert.Parameters.AddWithValue("$local", row.Local);
+            insert.Parameters.AddWithValue("$hash", hash);
+            insert.Parameters.AddWithValue("$body", row.Body);
+            insert.Parameters.AddWithValue("$state", state is >= 0 and <= 2 ? state : (int)OutboxState.Pending);
+            insert.Parameters.AddWithValue("$attempts", row.Attempts);
+            insert.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$receipt", (object?)row.Receipt ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$enqueued", row.Enqueued);
+            insert.Parameters.AddWithValue("$updated", row.Updated);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, "DROP TABLE outbox", cancellationToken, transaction).ConfigureAwait(false);
+    }
+
+    private static string? ContentHashOf(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, RegistryJsonContext.Default.Submission) is { } submission ? SubmissionContentHash.Compute(submission) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private Task UpdateAsync(string set, string key, CancellationToken cancellationToken, params (string Name, object Value)[] values) =>
+        Guard(() => WriteAsync(async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"UPDATE versions SET {set}, updated_at = $now WHERE idempotency_key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$now", Now());
+            foreach (var (name, value) in values)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken));
+
+    /// <summary>One write transaction at a time within the process (BEGIN IMMEDIATE, committed before returning).</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE outbox SET {set}, updated_at = $now WHERE idempotency_key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$value", value);
-            command.Parameters.AddWithValue("$now", Now());
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            var result = await write(connection, transaction).ConfigureAwait(false);
+            transaction.Commit();
+            return result;
         }
         finally
         {
@@ -141,10 +377,51 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         }
     }
 
-    private static async Task<List<OutboxEntry>> QueryAsync(SqliteConnection connection, string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    /// <summary>Runs a storage call, turning SQLite's failures into <see cref="OutboxUnavailableException"/>s that say what to do.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    private async Task Guard(Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
+    private OutboxUnavailableException Translate(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        11 or 26 => Corrupt(ex), // SQLITE_CORRUPT, SQLITE_NOTADB
+        13 => new OutboxUnavailableException(OutboxProblem.Full, _path,
+            $"The outbox {_path} cannot record more: its disk is full. Free space there and run again (what the registry stored is recovered by the next run, never sent twice).", ex),
+        5 or 6 => new OutboxUnavailableException(OutboxProblem.InUse, _path,
+            $"The outbox {_path} stayed locked by another connection: wait for the other process to finish, or use another --outbox.", ex),
+        _ => new OutboxUnavailableException(OutboxProblem.Inaccessible, _path,
+            $"The outbox {_path} cannot be read or written (SQLite error {ex.SqliteErrorCode}): check the file's permissions and disk, or use another --outbox.", ex),
+    };
+
+    private OutboxUnavailableException Corrupt(Exception? inner) => new(OutboxProblem.Corrupt, _path,
+        $"The outbox {_path} is not a readable outbox (truncated, overwritten or not a SQLite file): move it aside and run again; " +
+        "re-submitting the same files is safe, as the registry recognises what it already holds.", inner);
+
+    private static async Task<List<OutboxEntry>> QueryAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT idempotency_key, local_record_id, organisation_code, body, state, attempts, last_error, receipt_id FROM outbox {where} LIMIT $limit";
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {Columns} FROM versions {where} LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
         foreach (var (name, value) in parameters)
         {
@@ -157,14 +434,20 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         {
             entries.Add(new OutboxEntry
             {
-                IdempotencyKey = reader.GetString(0),
-                LocalRecordId = reader.GetString(1),
+                Sequence = reader.GetInt64(0),
+                IdempotencyKey = reader.GetString(1),
                 OrganisationCode = reader.GetString(2),
-                Body = (byte[])reader.GetValue(3),
-                State = (OutboxState)reader.GetInt32(4),
-                Attempts = reader.GetInt32(5),
-                LastError = reader.IsDBNull(6) ? null : reader.GetString(6),
-                ReceiptId = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LocalRecordId = reader.GetString(3),
+                ContentHash = reader.GetString(4),
+                Body = (byte[])reader.GetValue(5),
+                State = (OutboxState)reader.GetInt32(6),
+                Attempts = reader.GetInt32(7),
+                LastError = reader.IsDBNull(8) ? null : reader.GetString(8),
+                Outcome = reader.IsDBNull(9) ? null : Enum.TryParse<SubmissionStatus>(reader.GetString(9), out var outcome) ? outcome : null,
+                ReceiptId = reader.IsDBNull(10) ? null : reader.GetString(10),
+                RegistryVersion = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+                EnqueuedAt = DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                UpdatedAt = DateTimeOffset.Parse(reader.GetString(13), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             });
         }
 
@@ -174,12 +457,60 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
-    private static string Now() => DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The process recorded as holding the outbox, read without the lock; null when unknown.</summary>
+    private static async Task<long?> ReadLeaseHolderAsync(string path)
+    {
+        try
+        {
+            var readOnly = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString;
+            using var connection = new SqliteConnection(readOnly);
+            await connection.OpenAsync().ConfigureAwait(false);
+            return await ScalarAsync(connection, "SELECT pid FROM lease WHERE id = 1", CancellationToken.None).ConfigureAwait(false) is long pid ? pid : null;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
+
+    private static int CurrentProcessId()
+    {
+#if NET5_0_OR_GREATER
+        return Environment.ProcessId;
+#else
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.Id;
+#endif
+    }
+
+    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 }

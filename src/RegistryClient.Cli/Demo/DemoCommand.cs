@@ -16,7 +16,8 @@ namespace RegistryClient.Cli.Demo;
 /// <summary>
 /// <c>registry demo</c>: the whole flow on embedded defaults. An in-process sandbox that fails a fifth of calls on
 /// purpose; the sample radiology export mapped with its profile; validation; a temporary outbox; the batch submit
-/// through the faults; and a second submit that proves nothing is sent twice.
+/// through the faults; a second submit that proves nothing is sent twice; a case growing by a follow-up (an
+/// amendment), last month's export re-run (stale), a withdrawal; and the registry's view: one case per episode.
 /// </summary>
 internal static class DemoCommand
 {
@@ -65,12 +66,12 @@ internal static class DemoCommand
         var mapped = new List<byte[]>();
         var mappingErrors = new List<MappingError>();
         var rows = 0;
-        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Resource("Demo.ris-export.csv")), cancellationToken))
+        await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Resource("Demo.ris-export.csv")), "ris-export.csv", cancellationToken))
         {
             rows += result.Rows;
-            if (result.Document is { } document)
+            if (result.Submission is { } submission)
             {
-                mapped.Add(JsonSerializer.SerializeToUtf8Bytes(document));
+                mapped.Add(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
             }
 
             mappingErrors.AddRange(result.Errors);
@@ -116,20 +117,103 @@ internal static class DemoCommand
         var first = await submitter.DrainAsync(4, null, cancellationToken);
         var faults = sandbox.Faults;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"4. Registry outcome in {clock.Elapsed.TotalSeconds:0.0} s: {first.Accepted} accepted, {first.Replayed} replayed, {first.Rejected} rejected, {first.Pending} left pending. " +
+            $"4. Registry outcome in {clock.Elapsed.TotalSeconds:0.0} s: {first.Created} created, {first.Unchanged} unchanged, {first.Rejected} rejected, {first.Pending} left pending. " +
             $"Survived {faults.Unavailable} x 503 and {faults.TooManyRequests} x 429 (Retry-After honoured), {faults.DroppedConnections} dropped connections, " +
-            $"and {faults.LostResponses} responses lost after the registry had stored the submission (the retry got the original receipt back by idempotency key)."));
+            $"and {faults.LostResponses} responses lost after the registry had stored the submission (the retry got the original receipt back)."));
 
-        // 5. Again: the outbox and the keys make a re-run harmless.
+        // 5. Again: the outbox and the content hashes make a re-run harmless.
         var second = await submitter.DrainAsync(4, null, cancellationToken);
+        var requeued = 0;
         foreach (var submission in valid)
         {
-            await submitter.EnqueueAsync(submission, cancellationToken);
+            requeued += (await submitter.EnqueueAsync(submission, cancellationToken)).Outcome == OutboxEnqueueOutcome.Queued ? 1 : 0;
         }
 
         var third = await submitter.DrainAsync(4, null, cancellationToken);
-        var (stored, distinct) = await sandbox.CountAsync(cancellationToken);
-        await stdout.WriteLineAsync($"5. Ran the submit twice more: {second.Accepted + second.Replayed + third.Accepted + third.Replayed} sent again; the sandbox holds {stored} submissions for {distinct} episodes: each exactly once.");
+        await stdout.WriteLineAsync($"5. Ran the submit twice more: {second.Created + second.Amended + second.Unchanged + third.Created + third.Amended + third.Unchanged + requeued} sent again.");
+
+        // 6. A case grows: a follow-up arrives after discharge and is sent as the case's next version, not a new case.
+        var (before, grown, timepoint) = await GrowOneAsync(valid, validator, cancellationToken);
+        await submitter.EnqueueAsync(grown, cancellationToken);
+        var amended = await DrainAllAsync(submitter, cancellationToken);
+        var grownCase = await client.FindCaseAsync(grown.Submitter.OrganisationCode, grown.LocalRecordId, cancellationToken);
+        await stdout.WriteLineAsync($"6. Case {grown.LocalRecordId} grew: its {timepoint} follow-up arrived and was sent as an amendment ({amended.Amended} amended): " +
+            $"the registry's case {grownCase?.Id} is now at version {grownCase?.Version}, still one case.");
+
+        // 7. Last month's export again: the older version is stale and never overwrites the newer one.
+        var stale = await submitter.EnqueueAsync(before, cancellationToken);
+        var afterStale = await DrainAllAsync(submitter, cancellationToken);
+        await stdout.WriteLineAsync($"7. Re-ran last month's export of {before.LocalRecordId}: {(stale.Outcome == OutboxEnqueueOutcome.Stale ? "stale" : stale.Outcome.ToString())}, " +
+            $"{afterStale.Created + afterStale.Amended + afterStale.Unchanged} sent; the registry keeps version {grownCase?.Version}.");
+
+        // 8. A patient withdraws consent: the case is withdrawn, and a later submission of it is refused for good.
+        var withdrawnEpisode = valid.First(s => s.LocalRecordId != grown.LocalRecordId);
+        var withdrawal = await client.WithdrawAsync(withdrawnEpisode.Submitter.OrganisationCode, withdrawnEpisode.LocalRecordId, WithdrawalReason.ConsentWithdrawn, cancellationToken);
+        var resent = withdrawnEpisode with { Outcome = withdrawnEpisode.Outcome is { } outcome ? outcome with { CompressionStockings = !(outcome.CompressionStockings ?? false) } : null };
+        await submitter.EnqueueAsync(resent, cancellationToken);
+        var refused = await DrainAllAsync(submitter, cancellationToken);
+        await stdout.WriteLineAsync($"8. Withdrew case {withdrawnEpisode.LocalRecordId} (consent withdrawn): {withdrawal.Status}, only a tombstone is kept; " +
+            $"re-submitting it afterwards: {refused.Withdrawn} refused as withdrawn, never re-created.");
+
+        // 9. The registry's view: exactly one case per episode (read from the sandbox's own store, not through the faults).
+        var (cases, episodes) = await sandbox.CountAsync(cancellationToken);
+        await stdout.WriteLineAsync($"9. The sandbox holds {cases} cases for {episodes} episodes, one of them withdrawn and one at version {grownCase?.Version}: " +
+            $"{(cases == episodes && episodes == valid.Count ? "exactly one case per episode" : "NOT one case per episode")}.");
+    }
+
+    /// <summary>Drains until nothing more can be sent (the demo's faults leave some pending on a first pass).</summary>
+    private static async Task<BatchSummary> DrainAllAsync(BatchSubmitter submitter, CancellationToken cancellationToken)
+    {
+        var total = new BatchSummary();
+        for (var pass = 0; pass < 5; pass++)
+        {
+            var summary = await submitter.DrainAsync(4, null, cancellationToken);
+            total = new BatchSummary
+            {
+                Created = total.Created + summary.Created,
+                Amended = total.Amended + summary.Amended,
+                Unchanged = total.Unchanged + summary.Unchanged,
+                Rejected = total.Rejected + summary.Rejected,
+                Withdrawn = total.Withdrawn + summary.Withdrawn,
+                Pending = summary.Pending,
+            };
+            if (summary.Pending == 0)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The first episode that can take its next follow-up (30 days to 24 months after the procedure) and stay valid.</summary>
+    private static async Task<(Submission Before, Submission Grown, string Timepoint)> GrowOneAsync(IEnumerable<Submission> episodes, SubmissionValidator validator, CancellationToken cancellationToken)
+    {
+        (FollowUpTimepoint Timepoint, Func<DateTime, DateTime> Date, string Name)[] schedule =
+        [
+            (FollowUpTimepoint.Days30, d => d.AddDays(30), "30-day"),
+            (FollowUpTimepoint.Months6, d => d.AddMonths(6), "6-month"),
+            (FollowUpTimepoint.Months12, d => d.AddMonths(12), "12-month"),
+            (FollowUpTimepoint.Months24, d => d.AddMonths(24), "24-month"),
+        ];
+        foreach (var episode in episodes)
+        {
+            var followUps = episode.FollowUps ?? [];
+            foreach (var (timepoint, date, name) in schedule.Where(s => followUps.All(f => f.Timepoint != s.Timepoint)))
+            {
+                var grown = episode with
+                {
+                    FollowUps = [.. followUps, new FollowUp { Timepoint = timepoint, AssessmentDate = date(episode.Procedure.ProcedureDate), Patency = Patency.Patent, Rethrombosis = false, PulmonaryEmbolism = false, VillaltaTotal = 2 }],
+                };
+                var report = await validator.ValidateAsync(JsonSerializer.SerializeToUtf8Bytes(grown, RegistryJsonContext.Default.Submission), cancellationToken);
+                if (report.IsValid)
+                {
+                    return (episode, grown, name);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No demo episode can take another follow-up.");
     }
 
     private static byte[] Resource(string name)

@@ -1,77 +1,91 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using RegistryClient.Model;
 using RegistryClient.Validation;
+using static RegistryClient.Cli.Report.HtmlPage;
 
 namespace RegistryClient.Cli.Report;
 
-/// <summary>Renders <see cref="ReportData"/> as one self-contained HTML page: inline CSS and SVG, no scripts, no fetches.</summary>
+/// <summary>
+/// Renders <see cref="ReportData"/> as one self-contained HTML page: inline CSS and SVG, no scripts, no fetches. Only
+/// registry codes, counts and localRecordIds appear: never a field's value.
+/// </summary>
 internal static class HtmlReport
 {
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
-
     public static string Render(ReportData data, DateTimeOffset generated)
     {
         var html = new StringBuilder();
-        html.Append("""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Venous registry submissions: data-quality report</title>
-            <style>
-            body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;max-width:62rem;color:#1b1b1b;line-height:1.4;padding:0 1rem}
-            h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #005eb8;padding-bottom:.2rem}
-            .muted{color:#5a5a5a}.tiles{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
-            .tile{border:1px solid #d8dde0;border-radius:6px;padding:.6rem 1rem;min-width:8rem}.tile b{display:block;font-size:1.6rem}
-            table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e8edee;vertical-align:top}
-            th{background:#f0f4f5}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#8a8a8a}
-            .error{color:#b3261e;font-weight:600}.warning{color:#8a5300;font-weight:600}
-            .bar{display:inline-block;height:.7rem;background:#005eb8;vertical-align:middle}.charts{display:flex;gap:2rem;flex-wrap:wrap}
-            figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}
-            </style></head><body>
-            """);
+        Begin(html, "Venous registry submissions: data-quality report");
         html.Append("<h1>Venous registry submissions: data-quality report</h1>");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Generated {E(generated.ToString("d MMMM yyyy HH:mm zzz", CultureInfo.InvariantCulture))} by RegistryClient. ");
         html.Append("NICE HTG516 asks that every patient having percutaneous mechanical thrombectomy for acute leg DVT is entered onto the registry, and that clot site, symptom severity and age are reported (rec 1.3, 1.4). ");
-        html.Append("This page holds counts only: no NHS number, pseudonym, date or other patient detail.</p>");
+        html.Append("This page holds registry codes, counts and local record ids only: no NHS number, pseudonym, date or other value of any field.</p>");
 
         html.Append("<div class=\"tiles\">");
-        Tile(html, "documents", "Submissions", data.Documents);
-        Tile(html, "valid", "Valid", data.Valid);
-        Tile(html, "invalid", "Invalid", data.Documents - data.Valid);
-        Tile(html, "follow-ups", "Follow-up assessments", data.FollowUps);
+        Tile(html, "documents", "Submissions", Num(data.Documents));
+        Tile(html, "valid", "Valid", Num(data.Valid));
+        Tile(html, "invalid", "Invalid", Num(data.Documents - data.Valid));
+        Tile(html, "follow-ups", "Follow-up assessments", Num(data.FollowUps));
         html.Append("</div>");
 
         RulesTable(html, data);
+        RecordTable(html, data);
 
-        html.Append("<h2>Case mix</h2><div class=\"charts\">");
-        Chart(html, "chart-dvt-class", "DVT class (NICE rec 1.1)", Order(data.DvtClass, RegistryCode.All<DvtClass>()));
-        Chart(html, "chart-severity", "Symptom severity (NICE rec 1.4)", Order(data.Severity, RegistryCode.All<SeverityGrade>()));
-        Chart(html, "chart-age", "Age at procedure (NICE rec 1.4)", data.AgeBands.Select(b => (AgeLabel(b.Key), b.Value)).ToList());
+        html.Append(CultureInfo.InvariantCulture,
+            $"<h2>Case mix</h2><p class=\"muted\" id=\"case-mix-basis\">Each chart counts all {data.Documents} submissions read, <strong>invalid ones included</strong> ({data.Documents - data.Valid} invalid), so that a field broken in many records still shows. ");
+        html.Append(CultureInfo.InvariantCulture, $"A value that is not one of the registry's codes is counted as \u201c{E(ReportData.NotACode)}\u201d and never shown.</p><div class=\"charts\">");
+        BarChart(html, "chart-dvt-class", "DVT class (NICE rec 1.1)", Order(data.DvtClass, RegistryCode.All<DvtClass>()));
+        BarChart(html, "chart-severity", "Symptom severity (NICE rec 1.4)", Order(data.Severity, RegistryCode.All<SeverityGrade>()));
+        BarChart(html, "chart-age", "Age at procedure (NICE rec 1.4)", data.AgeBands.Select(b => (AgeLabel(b.Key), b.Value)).ToList());
         html.Append("</div>");
 
         Completeness(html, data);
-        html.Append("</body></html>\n");
+        End(html);
         return html.ToString();
     }
 
     private static void RulesTable(StringBuilder html, ReportData data)
     {
-        html.Append("<h2>Issues by rule</h2><p class=\"muted\">Each clinical rule, the paragraph of NICE HTG516 (or the standard) it enforces, and how many submissions break it.</p>");
-        html.Append("<table id=\"rules\"><thead><tr><th>Code</th><th>Severity</th><th>Rule</th><th>Source</th><th>Submissions</th><th>Issues</th></tr></thead><tbody>");
+        html.Append("<h2>Issues by rule</h2><p class=\"muted\">Each clinical rule, the paragraph of NICE HTG516 (or the standard) it enforces, and how many submissions break it. A count links to those records below.</p>");
+        html.Append("<table id=\"rules\"><thead><tr><th scope=\"col\">Code</th><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Source</th><th scope=\"col\">Submissions</th><th scope=\"col\">Issues</th></tr></thead><tbody>");
         var rows = new List<(string Code, string Severity, string Title, string Source)>
         {
             (IssueCodes.Parse, "error", "The document is not readable JSON", "RFC 8259"),
             (IssueCodes.Schema, "error", "The document breaks the submission JSON Schema (missing, unknown or malformed fields)", "schemas/venous-registry-submission.v1.schema.json"),
             (IssueCodes.Limit, "error", "The document is too large or too deeply nested", "resource limits"),
         };
-        rows.AddRange(SubmissionValidator.Rules.Select(r => (r.Descriptor.Code, RegistryCode.Of(r.Descriptor.Severity), r.Descriptor.Title, r.Descriptor.Source)));
+        rows.AddRange(SubmissionValidator.Rules.Select(r => (r.Code, RegistryCode.Of(r.Severity), r.Title, r.Source)));
         foreach (var (code, severity, title, source) in rows)
         {
             var (documents, issues) = data.ByRule.GetValueOrDefault(code);
+            var count = documents == 0 ? Num(documents) : $"<a href=\"#issues-{E(code)}\">{documents}</a>";
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr id=\"rule-{E(code)}\"{(documents == 0 ? " class=\"zero\"" : "")}><td>{E(code)}</td><td class=\"{E(severity)}\">{E(severity)}</td><td>{E(title)}</td><td>{E(source)}</td><td class=\"n\" data-count=\"{documents}\">{documents}</td><td class=\"n\">{issues}</td></tr>");
+                $"<tr id=\"rule-{E(code)}\"{(documents == 0 ? " class=\"zero\"" : "")}><td>{E(code)}</td><td class=\"{E(severity)}\">{E(severity)}</td><td>{E(title)}</td><td>{E(source)}</td><td class=\"n\" data-count=\"{documents}\">{count}</td><td class=\"n\">{issues}</td></tr>");
+        }
+
+        html.Append("</tbody></table>");
+    }
+
+    /// <summary>Every issue of every record, sorted by rule (in the rules table's order), each rule's first row an anchor.</summary>
+    private static void RecordTable(StringBuilder html, ReportData data)
+    {
+        var issues = data.RecordIssues;
+        html.Append("<h2 id=\"records\">Issues by record</h2><p class=\"muted\">The records to fix, sorted by rule: the local record id, the rule, and the JSON Pointer of the field at fault. ");
+        html.Append("Field values are never shown; a property the schema does not define is shown as \u201c(unknown property)\u201d. <code>registry report --csv FILE</code> exports this table.</p>");
+        if (issues.Count == 0)
+        {
+            html.Append("<p id=\"record-issues\">No record has an issue.</p>");
+            return;
+        }
+
+        html.Append("<table id=\"record-issues\"><thead><tr><th scope=\"col\">Local record id</th><th scope=\"col\">Code</th><th scope=\"col\">Severity</th><th scope=\"col\">JSON Pointer</th><th scope=\"col\">Message</th></tr></thead><tbody>");
+        string? previous = null;
+        foreach (var issue in issues)
+        {
+            var anchor = issue.Code == previous ? "" : $" id=\"issues-{E(issue.Code)}\"";
+            previous = issue.Code;
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr{anchor} data-code=\"{E(issue.Code)}\"><td>{E(issue.Record)}</td><td><a href=\"#rule-{E(issue.Code)}\">{E(issue.Code)}</a></td><td class=\"{E(issue.Severity)}\">{E(issue.Severity)}</td><td><code>{E(issue.Pointer.Length == 0 ? "(the document)" : issue.Pointer)}</code></td><td>{E(issue.Message)}</td></tr>");
         }
 
         html.Append("</tbody></table>");
@@ -79,12 +93,17 @@ internal static class HtmlReport
 
     private static void Completeness(StringBuilder html, ReportData data)
     {
-        html.Append("<h2>Field completeness</h2><p class=\"muted\">The share of submissions (for follow-ups, of follow-up assessments) that give each field. Optional fields may rightly be absent.</p>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<h2>Field completeness</h2><p class=\"muted\" id=\"completeness-basis\">The share of records that give each field. The denominator is every submission read ({data.Documents}, invalid ones included); ");
+        html.Append(CultureInfo.InvariantCulture,
+            $"for follow-ups it is every follow-up assessment found ({data.FollowUps}). A section missing from a record counts as every one of its fields missing. Optional fields may rightly be absent.</p>");
         foreach (var (section, _, fields) in ReportData.SectionFields)
         {
             var denominator = section is "followUps" ? data.FollowUps : data.Documents;
-            html.Append(CultureInfo.InvariantCulture, $"<h3>{E(section)} <span class=\"muted\">({data.SectionCount.GetValueOrDefault(section)} of {denominator})</span></h3>");
-            html.Append(CultureInfo.InvariantCulture, $"<table id=\"completeness-{E(section)}\"><thead><tr><th>Field</th><th>Given</th><th>Share</th></tr></thead><tbody>");
+            var unit = section is "followUps" ? "follow-up assessments" : "submissions";
+            html.Append(CultureInfo.InvariantCulture,
+                $"<h3>{E(section)} <span class=\"muted\">(present in {data.SectionCount.GetValueOrDefault(section)} of {denominator} {unit}; shares below are of {denominator})</span></h3>");
+            html.Append(CultureInfo.InvariantCulture, $"<table id=\"completeness-{E(section)}\"><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Given</th><th scope=\"col\">Share</th></tr></thead><tbody>");
             foreach (var field in fields)
             {
                 var present = data.Present.GetValueOrDefault((section, field));
@@ -97,31 +116,6 @@ internal static class HtmlReport
         }
     }
 
-    private static void Tile(StringBuilder html, string id, string label, int value) =>
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile\"><b id=\"{id}\">{value}</b>{E(label)}</div>");
-
-    /// <summary>A horizontal bar chart as inline SVG, with a text alternative.</summary>
-    private static void Chart(StringBuilder html, string id, string caption, IReadOnlyList<(string Label, int Count)> bars)
-    {
-        const int barHeight = 22, labelWidth = 130, maxBar = 200;
-        var max = Math.Max(1, bars.Count == 0 ? 1 : bars.Max(b => b.Count));
-        var height = Math.Max(1, bars.Count) * barHeight + 4;
-        html.Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{E(caption)}</figcaption><svg id=\"{id}\" role=\"img\" width=\"{labelWidth + maxBar + 50}\" height=\"{height}\" ");
-        html.Append(CultureInfo.InvariantCulture, $"aria-label=\"{E(caption + ": " + string.Join(", ", bars.Select(b => $"{b.Label} {b.Count}")))}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        for (var i = 0; i < bars.Count; i++)
-        {
-            var (label, count) = bars[i];
-            var y = i * barHeight + 2;
-            var width = (int)Math.Round(maxBar * (double)count / max);
-            html.Append(CultureInfo.InvariantCulture,
-                $"<text x=\"{labelWidth - 6}\" y=\"{y + 15}\" text-anchor=\"end\" font-size=\"13\">{E(label)}</text>" +
-                $"<rect x=\"{labelWidth}\" y=\"{y + 3}\" width=\"{width}\" height=\"{barHeight - 6}\" fill=\"#005eb8\" data-label=\"{E(label)}\" data-count=\"{count}\"/>" +
-                $"<text x=\"{labelWidth + width + 6}\" y=\"{y + 15}\" font-size=\"13\">{count}</text>");
-        }
-
-        html.Append("</svg></figure>");
-    }
-
     private static List<(string, int)> Order(Dictionary<string, int> counts, IReadOnlyList<string> codes) =>
         codes.Select(c => (c, counts.GetValueOrDefault(c))).Concat(counts.Where(c => !codes.Contains(c.Key)).Select(c => (c.Key, c.Value))).ToList();
 
@@ -132,5 +126,5 @@ internal static class HtmlReport
         _ => $"{band}-{band + 14}",
     };
 
-    private static string E(string text) => Encoder.Encode(text);
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

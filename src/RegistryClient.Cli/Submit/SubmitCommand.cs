@@ -21,9 +21,10 @@ internal static class SubmitCommand
         var tokenEnv = new Option<string>("--token-env") { Description = "The environment variable holding the bearer token.", DefaultValueFactory = _ => "REGISTRY_TOKEN" };
         var outbox = new Option<string>("--outbox") { Description = "The outbox file (SQLite).", DefaultValueFactory = _ => "registry-outbox.db" };
         var concurrency = new Option<int>("--concurrency") { Description = "Submissions in flight at once (1-64).", DefaultValueFactory = _ => 4 };
+        var maxRetries = new Option<int>("--max-retries") { Description = "HTTP retries of one submission on a transient failure before it is left pending for the next run (0-20).", DefaultValueFactory = _ => 5 };
         var command = new Command("submit", "Validate submissions, queue them in a durable outbox, and send them to the registry; re-running resumes.")
         {
-            paths, endpoint, tokenEnv, outbox, concurrency,
+            paths, endpoint, tokenEnv, outbox, concurrency, maxRetries,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -44,7 +45,7 @@ internal static class SubmitCommand
             VenousRegistryClient client;
             try
             {
-                client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = uri, Token = token });
+                client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = uri, Token = token, MaxRetryAttempts = parse.GetValue(maxRetries) });
             }
             catch (OptionsValidationException ex)
             {
@@ -53,33 +54,65 @@ internal static class SubmitCommand
             }
 
             using (client)
-            using (var store = await SqliteSubmissionOutbox.OpenAsync(parse.GetValue(outbox)!, cancellationToken))
             {
-                var submitter = new BatchSubmitter(client, store);
-                var (queued, settled, invalid, inputErrors) = await QueueAsync(parse.GetValue(paths)!, submitter, stderr, cancellationToken);
-                var summary = await DrainAsync(submitter, parse.GetValue(concurrency), stdout, cancellationToken);
-                await stdout.WriteLineAsync(
-                    $"{queued} valid submission(s), {settled} of them settled by an earlier run and not sent again; " +
-                    $"this run: accepted {summary.Accepted}, replayed {summary.Replayed}, rejected {summary.Rejected}; pending {summary.Pending}; {invalid} invalid (not queued).");
-                if (summary.Unauthorized)
+                // Read and validate everything first: an unreadable input or an input with no document sends nothing.
+                var inputs = parse.GetValue(paths)!;
+                var read = await ReadAsync(inputs, stderr, cancellationToken);
+                if (read.InputErrors)
                 {
-                    await stderr.WriteLineAsync("registry submit: the registry refused the token; nothing more was sent.");
+                    await stderr.WriteLineAsync("registry submit: nothing was queued or sent; fix the inputs above and run again.");
+                    return ExitCodes.UsageOrInput;
                 }
 
-                return inputErrors || summary.Unauthorized || summary.Pending > 0 ? ExitCodes.UsageOrInput
-                    : summary.Rejected > 0 || invalid > 0 ? ExitCodes.Failures
-                    : ExitCodes.Success;
+                if (read.Valid.Count + read.Invalid == 0)
+                {
+                    await stderr.WriteLineAsync($"registry submit: {string.Join(", ", inputs)} holds no submission document (.json or .ndjson); nothing was queued or sent.");
+                    return ExitCodes.UsageOrInput;
+                }
+
+                var outboxPath = parse.GetValue(outbox)!;
+                try
+                {
+                    using var store = await SqliteSubmissionOutbox.OpenAsync(outboxPath, cancellationToken);
+                    var submitter = new BatchSubmitter(client, store);
+                    var queued = await QueueAsync(read.Valid, submitter, cancellationToken);
+                    var summary = await DrainAsync(submitter, parse.GetValue(concurrency), stdout, cancellationToken);
+                    var pending = summary.Pending > 0 ? await store.PendingAsync(int.MaxValue, cancellationToken) : [];
+                    await ReportAsync(read, queued, summary, pending, stdout);
+                    if (summary.Unauthorized)
+                    {
+                        await stderr.WriteLineAsync("registry submit: the registry refused the token (401); nothing more was sent. Check the token in " + parse.GetValue(tokenEnv) + ".");
+                    }
+                    else if (summary.Pending > 0)
+                    {
+                        await stderr.WriteLineAsync($"registry submit: {summary.Pending} version(s) still pending (see the reasons above); run the same command again to send them.");
+                    }
+
+                    return summary.Unauthorized || summary.Pending > 0 ? ExitCodes.UsageOrInput
+                        : summary.Rejected > 0 || summary.Withdrawn > 0 || read.Invalid > 0 ? ExitCodes.Failures
+                        : ExitCodes.Success;
+                }
+                catch (OutboxUnavailableException ex)
+                {
+                    await stderr.WriteLineAsync("registry submit: " + ex.Message);
+                    return ExitCodes.UsageOrInput;
+                }
             }
         });
         return command;
     }
 
-    /// <summary>Validates every document and queues the valid ones; invalid ones are reported and never queued.</summary>
-    internal static async Task<(int Queued, int Settled, int Invalid, bool InputErrors)> QueueAsync(
-        IEnumerable<string> paths, BatchSubmitter submitter, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>The valid submissions of every input, in input order; invalid ones are reported and never queued.</summary>
+    internal sealed record ReadResult(IReadOnlyList<Submission> Valid, int Invalid, bool InputErrors);
+
+    /// <summary>What queueing did: new versions, versions already settled by an earlier run, and stale ones (by local record id).</summary>
+    internal sealed record QueueResult(int Queued, int AlreadyQueued, int Settled, IReadOnlyList<OutboxEntry> Stale);
+
+    internal static async Task<ReadResult> ReadAsync(IEnumerable<string> paths, TextWriter stderr, CancellationToken cancellationToken)
     {
         var validator = new SubmissionValidator();
-        int queued = 0, settled = 0, invalid = 0;
+        var valid = new List<Submission>();
+        var invalid = 0;
         var inputErrors = false;
         foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
         {
@@ -104,14 +137,58 @@ internal static class SubmitCommand
                     continue;
                 }
 
-                var submission = JsonSerializer.Deserialize(document.Utf8.Span, RegistryJsonContext.Default.Submission)!;
-                var entry = await submitter.EnqueueAsync(submission, cancellationToken);
-                queued++;
-                settled += entry.State == OutboxState.Pending ? 0 : 1;
+                valid.Add(JsonSerializer.Deserialize(document.Utf8.Span, RegistryJsonContext.Default.Submission)!);
             }
         }
 
-        return (queued, settled, invalid, inputErrors);
+        return new ReadResult(valid, invalid, inputErrors);
+    }
+
+    /// <summary>Queues each valid submission as the next version of its case, in input order.</summary>
+    internal static async Task<QueueResult> QueueAsync(IEnumerable<Submission> submissions, BatchSubmitter submitter, CancellationToken cancellationToken)
+    {
+        int queued = 0, alreadyQueued = 0, settled = 0;
+        var stale = new List<OutboxEntry>();
+        foreach (var submission in submissions)
+        {
+            var result = await submitter.EnqueueAsync(submission, cancellationToken);
+            switch (result.Outcome)
+            {
+                case OutboxEnqueueOutcome.Queued: queued++; break;
+                case OutboxEnqueueOutcome.Stale: stale.Add(result.Entry); break;
+                case OutboxEnqueueOutcome.Duplicate when result.Entry.State == OutboxState.Pending: alreadyQueued++; break;
+                default: settled++; break;
+            }
+        }
+
+        return new QueueResult(queued, alreadyQueued, settled, stale);
+    }
+
+    /// <summary>
+    /// The run's account: counts by outcome, then one line per stale, refused and pending version naming the case by
+    /// its local record id (never patient data) and saying why.
+    /// </summary>
+    internal static async Task ReportAsync(ReadResult read, QueueResult queued, BatchSummary summary, IReadOnlyList<OutboxEntry> pending, TextWriter stdout)
+    {
+        foreach (var entry in queued.Stale)
+        {
+            await stdout.WriteLineAsync($"stale {entry.LocalRecordId}: equals an earlier version of the case that a later one has superseded; not sent (an older export never overwrites newer data).");
+        }
+
+        foreach (var entry in summary.Refused)
+        {
+            var what = entry.State == OutboxState.Withdrawn ? "withdrawn" : "rejected";
+            await stdout.WriteLineAsync($"{what} {entry.LocalRecordId}: {entry.LastError}");
+        }
+
+        foreach (var entry in pending)
+        {
+            await stdout.WriteLineAsync($"pending {entry.LocalRecordId}: {entry.Attempts} attempt(s), last error: {entry.LastError ?? "not sent yet (waits behind an earlier version of the case)"}");
+        }
+
+        await stdout.WriteLineAsync(
+            $"{read.Valid.Count} valid submission(s), {read.Invalid} invalid (not queued); {queued.Settled} settled by an earlier run and not sent again; " +
+            $"this run: created {summary.Created}, amended {summary.Amended}, unchanged {summary.Unchanged}, stale {queued.Stale.Count}, rejected {summary.Rejected}, withdrawn {summary.Withdrawn}; pending {summary.Pending}.");
     }
 
     internal static async Task<BatchSummary> DrainAsync(BatchSubmitter submitter, int concurrency, TextWriter stdout, CancellationToken cancellationToken)

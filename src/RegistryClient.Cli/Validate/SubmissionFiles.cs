@@ -1,165 +1,155 @@
-using System.Text;
 using System.Text.Json;
 
 namespace RegistryClient.Cli.Validate;
-
-/// <summary>One submission document found in an input file, with where it starts in that file.</summary>
-internal sealed record SubmissionDocument(int Index, ReadOnlyMemory<byte> Utf8, int StartLine, int StartColumn);
 
 /// <summary>What an input file holds: its documents, or why it could not be read.</summary>
 internal sealed record SubmissionFile(string DisplayPath, IReadOnlyList<SubmissionDocument> Documents, string? InputError = null);
 
 /// <summary>
-/// Expands the paths given to <c>validate</c> into submission documents: a <c>.json</c> file holds one submission or an
-/// array of them; <c>.ndjson</c> one per line; a directory means its <c>*.json</c> and <c>*.ndjson</c>, recursively.
+/// Expands the paths given to <c>validate</c>, <c>submit</c> and <c>report</c> into input files: a directory means its
+/// <c>*.json</c> and <c>*.ndjson</c> files, recursively, each real file once (a symbolic link to a file already found,
+/// or a loop of linked directories, adds nothing). Only the samples manifest is skipped, and the skip is said.
 /// </summary>
 internal static class SubmissionFiles
 {
-    /// <summary>The largest array or NDJSON file read whole; single documents are limited by the validator.</summary>
-    public const long MaxFileBytes = 256L * 1024 * 1024;
-
     public static IEnumerable<(string Path, string Display)> Expand(IEnumerable<string> paths, TextWriter stderr)
     {
+        var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
-            {
-                var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                    .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
-                    .OrderBy(f => f, StringComparer.Ordinal);
-                foreach (var file in files)
-                {
-                    if (DeclaresOtherSchema(file))
-                    {
-                        stderr.WriteLine($"{Display(file)}: skipped: it declares a $schema, so it is not a submission.");
-                        continue;
-                    }
-
-                    yield return (file, Display(file));
-                }
-            }
-            else
+            if (!Directory.Exists(path))
             {
                 yield return (path, Display(path));
+                continue;
+            }
+
+            foreach (var file in FilesUnder(path, stderr))
+            {
+                if (!seenFiles.Add(RealPath(file)))
+                {
+                    continue;
+                }
+
+                if (IsSamplesManifest(file))
+                {
+                    stderr.WriteLine($"{Shown(file)}: skipped: it is the samples manifest (its $schema is samples-manifest.schema.json), not a submission.");
+                    continue;
+                }
+
+                yield return (file, Display(file));
             }
         }
     }
 
+    /// <summary>Reads one input whole, for commands that need every document at once (<c>submit</c>, <c>report</c>).</summary>
     public static async Task<SubmissionFile> ReadAsync(string path, string display, int maxDocumentBytes, CancellationToken cancellationToken)
     {
-        byte[] bytes;
+        var stream = new DocumentStream(path, maxDocumentBytes);
+        var documents = new List<SubmissionDocument>();
+        await foreach (var document in stream.ReadAsync(cancellationToken))
+        {
+            documents.Add(document);
+        }
+
+        return new SubmissionFile(display, documents, stream.InputError);
+    }
+
+    /// <summary>Regular files only (a FIFO or device found in a directory would block or never end), sorted, each directory visited once.</summary>
+    private static IEnumerable<string> FilesUnder(string root, TextWriter stderr)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>();
+        pending.Push(root);
+        var files = new List<string>();
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            if (!visited.Add(RealPath(directory)))
+            {
+                continue; // a symbolic link back to a directory already searched
+            }
+
+            IEnumerable<FileSystemInfo> entries;
+            try
+            {
+                entries = new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 }).ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"{Shown(directory)}: skipped: cannot be listed: {ex.Message}");
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                }
+                else if (IsSubmissionName(entry.Name))
+                {
+                    if (IsRegularFile(entry))
+                    {
+                        files.Add(entry.FullName);
+                    }
+                    else
+                    {
+                        stderr.WriteLine($"{Shown(entry.FullName)}: skipped: not a regular file (a FIFO, a device or a broken link).");
+                    }
+                }
+            }
+        }
+
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    private static bool IsSubmissionName(string name) =>
+        name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsRegularFile(FileSystemInfo entry)
+    {
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return new SubmissionFile(display, [], "no such file or directory");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                return new SubmissionFile(display, [], $"the file is {info.Length:N0} bytes, over the {MaxFileBytes:N0}-byte limit");
-            }
-
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            var target = entry.LinkTarget is null ? entry : entry.ResolveLinkTarget(returnFinalTarget: true);
+            return target is FileInfo { Exists: true } file && FileType.IsRegular(file.FullName);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new SubmissionFile(display, [], "cannot be read: " + ex.Message);
+            return false;
         }
-
-        var content = StripBom(bytes);
-        if (path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
-        {
-            return new SubmissionFile(display, SplitLines(content));
-        }
-
-        return new SubmissionFile(display, FirstSignificantByte(content.Span) == (byte)'[' ? SplitArray(content) : [new SubmissionDocument(0, content, 1, 1)]);
     }
 
-    private static IReadOnlyList<SubmissionDocument> SplitLines(ReadOnlyMemory<byte> content)
+    private static string RealPath(string path)
     {
-        var documents = new List<SubmissionDocument>();
-        var line = 1;
-        var span = content.Span;
-        for (var start = 0; start < content.Length; line++)
-        {
-            var end = span.Slice(start).IndexOf((byte)'\n');
-            var length = end < 0 ? content.Length - start : end;
-            var text = content.Slice(start, length);
-            if (text.Length > 0 && text.Span[text.Length - 1] == (byte)'\r')
-            {
-                text = text.Slice(0, text.Length - 1);
-            }
-
-            if (!IsBlank(text.Span))
-            {
-                documents.Add(new SubmissionDocument(documents.Count, text, line, 1));
-            }
-
-            start += length + 1;
-        }
-
-        return documents;
-    }
-
-    // An array of submissions: each element is validated on its own and located in the file. If the array itself is
-    // malformed, the whole file goes to the validator as one document, which reports the PARSE error in place.
-    private static IReadOnlyList<SubmissionDocument> SplitArray(ReadOnlyMemory<byte> content)
-    {
-        var documents = new List<SubmissionDocument>();
         try
         {
-            var reader = new Utf8JsonReader(content.Span, new JsonReaderOptions { MaxDepth = 1000 });
-            reader.Read();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                var end = (int)reader.BytesConsumed;
-                var (line, column) = Position(content.Span, start);
-                documents.Add(new SubmissionDocument(documents.Count, content.Slice(start, end - start), line, column));
-            }
-
-            while (reader.Read())
-            {
-                // Reads to the end so that trailing garbage is a parse error, not silently ignored.
-            }
-
-            return documents;
+            var info = Directory.Exists(path) ? (FileSystemInfo)new DirectoryInfo(path) : new FileInfo(path);
+            var full = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+            return RealParent(full);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return [new SubmissionDocument(0, content, 1, 1)];
+            return Path.GetFullPath(path);
         }
     }
 
-    private static (int Line, int Column) Position(ReadOnlySpan<byte> text, int offset)
+    // Links in the parent directories matter too: a/link/x.json and a/real/x.json are one file.
+    private static string RealParent(string full)
     {
-        var before = text.Slice(0, offset);
-        var lastNewline = before.LastIndexOf((byte)'\n');
-        var line = 1;
-        foreach (var b in before)
+        var parent = Path.GetDirectoryName(full);
+        if (string.IsNullOrEmpty(parent) || parent == full)
         {
-            if (b == (byte)'\n')
-            {
-                line++;
-            }
+            return full;
         }
 
-        var column = 1;
-        foreach (var b in before.Slice(lastNewline + 1))
-        {
-            if ((b & 0xC0) != 0x80)
-            {
-                column++;
-            }
-        }
-
-        return (line, column);
+        var directory = new DirectoryInfo(parent);
+        var resolved = directory.LinkTarget is null ? RealParent(parent) : RealParent(directory.ResolveLinkTarget(true)?.FullName ?? parent);
+        return Path.Combine(resolved, Path.GetFileName(full));
     }
 
-    private static bool DeclaresOtherSchema(string file)
+    /// <summary>The samples manifest declares its own schema; any other file, with or without <c>$schema</c>, is validated.</summary>
+    private static bool IsSamplesManifest(string file)
     {
         if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
@@ -171,34 +161,21 @@ internal static class SubmissionFiles
             using var stream = File.OpenRead(file);
             var head = new byte[4096];
             var read = stream.Read(head, 0, head.Length);
-            var text = StripBom(head.AsMemory(0, read)).Span;
+            var text = head.AsSpan(0, read);
+            text = text.StartsWith("\uFEFF"u8) ? text[3..] : text;
             var reader = new Utf8JsonReader(text, isFinalBlock: false, state: default);
             return reader.Read() && reader.TokenType == JsonTokenType.StartObject
-                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("$schema"u8);
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("$schema"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.String
+                && reader.GetString()!.EndsWith("samples-manifest.schema.json", StringComparison.Ordinal);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
         {
             return false;
         }
     }
 
-    private static ReadOnlyMemory<byte> StripBom(ReadOnlyMemory<byte> bytes) =>
-        bytes.Span.StartsWith(Encoding.UTF8.Preamble) ? bytes.Slice(3) : bytes;
-
-    private static byte FirstSignificantByte(ReadOnlySpan<byte> text)
-    {
-        foreach (var b in text)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return b;
-            }
-        }
-
-        return 0;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> text) => FirstSignificantByte(text) == 0;
-
     private static string Display(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path).Replace('\\', '/');
+
+    private static string Shown(string path) => Formats.OutputText.ForLine(Display(path));
 }

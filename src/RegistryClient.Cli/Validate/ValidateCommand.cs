@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text;
+using RegistryClient.Cli.Validate.Formats;
 using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Validate;
@@ -18,9 +20,9 @@ internal static class ValidateCommand
             Description = "Output format.",
             DefaultValueFactory = _ => "text",
         };
-        format.AcceptOnlyFromAmong(ReportFormats.Names);
+        format.AcceptOnlyFromAmong(ReportWriter.Names);
         var output = new Option<string?>("--output") { Description = "Write the report to this file instead of standard output." };
-        var warningsAsErrors = new Option<bool>("--warnings-as-errors") { Description = "Fail documents that have warnings." };
+        var warningsAsErrors = new Option<bool>("--warnings-as-errors") { Description = "Report warnings as errors, and fail documents that have them." };
 
         var command = new Command("validate", "Validate submissions against the schema and the clinical rules (exit 0 valid, 1 invalid, 2 input error).")
         {
@@ -29,40 +31,59 @@ internal static class ValidateCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new SubmissionValidatorOptions();
-            var validator = new SubmissionValidator(options);
-            var inputs = SubmissionFiles.Expand(parse.GetValue(paths)!, stderr);
-            var run = await ValidationRun.ExecuteAsync(inputs, validator, options.MaxDocumentBytes, parse.GetValue(warningsAsErrors), cancellationToken);
-
             var outputPath = parse.GetValue(output);
+            TextWriter? file = null;
             try
             {
-                if (outputPath is null)
-                {
-                    using var buffer = new MemoryStream();
-                    ReportFormats.Write(parse.GetValue(format)!, run, buffer);
-                    await stdout.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-                    await stdout.FlushAsync(cancellationToken);
-                }
-                else
-                {
-                    await using var file = File.Create(outputPath);
-                    ReportFormats.Write(parse.GetValue(format)!, run, file);
-                }
+                // Opened before any work, so a report that cannot be written is known at once.
+                file = outputPath is null ? null : new StreamWriter(File.Create(outputPath), new UTF8Encoding(false)) { NewLine = "\n" };
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 await stderr.WriteLineAsync($"registry validate: cannot write {outputPath}: {ex.Message}");
                 return ExitCodes.UsageOrInput;
             }
 
-            foreach (var failed in run.Files.Where(f => f.InputError is not null))
+            await using (file)
             {
-                await stderr.WriteLineAsync($"{failed.Path}: {failed.InputError}");
+                return await RunAsync(parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(warningsAsErrors), file ?? stdout, stderr, cancellationToken);
             }
-
-            return run.ExitCode;
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string[] paths, string format, bool warningsAsErrors, TextWriter report, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var options = new SubmissionValidatorOptions();
+        var validator = new SubmissionValidator(options);
+        RunTotals totals;
+        using (var writer = ReportWriter.Create(format, report))
+        {
+            try
+            {
+                totals = await ValidationRun.ExecuteAsync(
+                    SubmissionFiles.Expand(paths, stderr), validator, options.MaxDocumentBytes, warningsAsErrors, writer, stderr, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await stderr.WriteLineAsync($"registry validate: cannot write the report: {ex.Message}");
+                return ExitCodes.UsageOrInput;
+            }
+        }
+
+        if (totals.InputErrors > 0)
+        {
+            return ExitCodes.UsageOrInput;
+        }
+
+        if (totals.Documents == 0)
+        {
+            await stderr.WriteLineAsync(
+                $"registry validate: no submission found in {string.Join(", ", paths)} (a directory is searched for *.json and *.ndjson files; blank NDJSON lines are not documents).");
+            return ExitCodes.UsageOrInput;
+        }
+
+        return totals.Invalid > 0 ? ExitCodes.Failures : ExitCodes.Success;
     }
 }

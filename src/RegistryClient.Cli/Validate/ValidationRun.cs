@@ -1,3 +1,4 @@
+using RegistryClient.Cli.Validate.Formats;
 using RegistryClient.Validation;
 
 namespace RegistryClient.Cli.Validate;
@@ -5,50 +6,75 @@ namespace RegistryClient.Cli.Validate;
 /// <summary>A validated document: its index in its file and its report, with lines and columns relative to the file.</summary>
 internal sealed record DocumentResult(int Index, ValidationReport Report);
 
-/// <summary>The results of one input file.</summary>
-internal sealed record FileResult(string Path, IReadOnlyList<DocumentResult> Documents, string? InputError);
-
-/// <summary>Everything one <c>registry validate</c> run found, and the totals every format reports.</summary>
-internal sealed class ValidationRun(IReadOnlyList<FileResult> files, bool warningsAsErrors)
+/// <summary>The totals every format reports, counted as documents stream past.</summary>
+internal sealed class RunTotals
 {
-    public IReadOnlyList<FileResult> Files { get; } = files;
+    public int Documents { get; private set; }
 
-    public bool WarningsAsErrors { get; } = warningsAsErrors;
+    public int Valid { get; private set; }
 
-    public IEnumerable<DocumentResult> AllDocuments => Files.SelectMany(f => f.Documents);
+    public int Errors { get; private set; }
 
-    public int DocumentCount => AllDocuments.Count();
+    public int Warnings { get; private set; }
 
-    public int ValidCount => AllDocuments.Count(d => d.Report.IsValid);
+    public int InputErrors { get; private set; }
 
-    public int ErrorCount => AllDocuments.Sum(d => d.Report.ErrorCount);
+    public int Invalid => Documents - Valid;
 
-    public int WarningCount => AllDocuments.Sum(d => d.Report.WarningCount);
-
-    public bool HasInputErrors => Files.Any(f => f.InputError is not null);
-
-    public bool Fails(DocumentResult document) => document.Report.Fails(WarningsAsErrors);
-
-    public int ExitCode =>
-        HasInputErrors ? ExitCodes.UsageOrInput : AllDocuments.Any(Fails) ? ExitCodes.Failures : ExitCodes.Success;
-
-    /// <summary>Validates every document of every file, shifting issue positions from document to file coordinates.</summary>
-    public static async Task<ValidationRun> ExecuteAsync(
-        IEnumerable<(string Path, string Display)> inputs, SubmissionValidator validator, int maxDocumentBytes, bool warningsAsErrors, CancellationToken cancellationToken)
+    public void Add(ValidationReport report)
     {
-        var files = new List<FileResult>();
+        Documents++;
+        Valid += report.IsValid ? 1 : 0;
+        Errors += report.ErrorCount;
+        Warnings += report.WarningCount;
+    }
+
+    public void AddInputError() => InputErrors++;
+}
+
+/// <summary>
+/// One <c>registry validate</c> run: each document of each input is read, validated and handed to the report writer,
+/// then dropped, so a million-line NDJSON file needs no more memory than one document and its report.
+/// </summary>
+internal static class ValidationRun
+{
+    /// <summary>
+    /// Validates every document of every input. With <paramref name="warningsAsErrors"/> warnings are reported as
+    /// errors, so every format's levels and totals agree with the exit code.
+    /// </summary>
+    public static async Task<RunTotals> ExecuteAsync(
+        IEnumerable<(string Path, string Display)> inputs, SubmissionValidator validator, int maxDocumentBytes, bool warningsAsErrors,
+        ReportWriter writer, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var totals = new RunTotals();
         foreach (var (path, display) in inputs)
         {
-            var (file, documents) = await ValidateFileAsync(path, display, validator, maxDocumentBytes, cancellationToken);
-            files.Add(new FileResult(file.DisplayPath, documents.Select(d => new DocumentResult(d.Document.Index, d.Report)).ToList(), file.InputError));
+            writer.BeginFile(display);
+            var stream = new DocumentStream(path, maxDocumentBytes);
+            await foreach (var document in stream.ReadAsync(cancellationToken))
+            {
+                var report = InFile(await validator.ValidateAsync(document.Utf8, cancellationToken), document);
+                report = warningsAsErrors ? AsErrors(report) : report;
+                totals.Add(report);
+                writer.Document(new DocumentResult(document.Index, report));
+            }
+
+            if (stream.InputError is not null)
+            {
+                totals.AddInputError();
+                await stderr.WriteLineAsync($"{OutputText.ForLine(display)}: {stream.InputError}");
+            }
+
+            writer.EndFile(stream.InputError);
         }
 
-        return new ValidationRun(files, warningsAsErrors);
+        writer.Finish(totals);
+        return totals;
     }
 
     /// <summary>
     /// Reads one input and validates each of its documents, with issue positions in file coordinates: the one
-    /// read-and-validate step that <c>validate</c>, <c>submit</c> and <c>report</c> share.
+    /// read-and-validate step that <c>submit</c> and <c>report</c> share with <c>validate</c>.
     /// </summary>
     public static async Task<(SubmissionFile File, IReadOnlyList<(SubmissionDocument Document, ValidationReport Report)> Documents)> ValidateFileAsync(
         string path, string display, SubmissionValidator validator, int maxDocumentBytes, CancellationToken cancellationToken)
@@ -63,6 +89,14 @@ internal sealed class ValidationRun(IReadOnlyList<FileResult> files, bool warnin
         return (file, documents);
     }
 
+    private static ValidationReport AsErrors(ValidationReport report) =>
+        report.WarningCount == 0
+            ? report
+            : new ValidationReport(
+                report.Issues.Select(i => i.Severity == ValidationSeverity.Warning ? i with { Severity = ValidationSeverity.Error } : i).ToList(),
+                report.LocalRecordId,
+                report.Submission);
+
     private static ValidationReport InFile(ValidationReport report, SubmissionDocument document)
     {
         if (report.Issues.Count == 0 || (document.StartLine == 1 && document.StartColumn == 1))
@@ -75,6 +109,6 @@ internal sealed class ValidationRun(IReadOnlyList<FileResult> files, bool warnin
                 ? i with { Line = document.StartLine + line - 1, Column = line == 1 ? document.StartColumn + (i.Column ?? 1) - 1 : i.Column }
                 : i)
             .ToList();
-        return new ValidationReport(shifted, report.LocalRecordId);
+        return new ValidationReport(shifted, report.LocalRecordId, report.Submission);
     }
 }

@@ -56,11 +56,37 @@ internal static class RegistryTransport
         _ when cancellationToken.IsCancellationRequested => null,
         BrokenCircuitException => "the circuit is open after repeated failures",
         TimeoutRejectedException => "timed out",
-        HttpRequestException => "network error: " + ex.GetType().Name,
+        HttpRequestException => "network error: " + NetworkCause(ex),
         OperationCanceledException => "timed out",
         ApiException api => $"unreadable response (HTTP {(int)api.StatusCode})",
         _ => null,
     };
+
+    /// <summary>What went wrong on the wire, in words a user can act on (never a submitted value).</summary>
+    private static string NetworkCause(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case System.Security.Authentication.AuthenticationException:
+                    return "TLS handshake failed (is the endpoint https on a port that speaks plain http, or is its certificate untrusted?)";
+                case System.Net.Sockets.SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        System.Net.Sockets.SocketError.ConnectionRefused => "connection refused (is the registry running at this endpoint?)",
+                        System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData => "host not found",
+                        System.Net.Sockets.SocketError.TimedOut => "connection timed out",
+                        System.Net.Sockets.SocketError.ConnectionReset => "connection reset by the server",
+                        var code => "socket error " + code,
+                    };
+                case IOException when inner.InnerException is null:
+                    return "connection closed before the response (" + inner.GetType().Name + ")";
+            }
+        }
+
+        return ex.GetType().Name;
+    }
 
     private static ProblemDetails? Problem(IApiResponse response)
     {

@@ -42,31 +42,8 @@ public class VenousRegistryClient : IDisposable
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <param name="timeProvider">The clock for timeouts, retry delays and <c>Retry-After</c>; the system clock by default.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-    {
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
-
-        var services = new ServiceCollection();
-        services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        if (tokens is not null)
-        {
-            services.AddSingleton(tokens);
-        }
-
-        if (timeProvider is not null)
-        {
-            services.AddSingleton(timeProvider);
-        }
-
-        services.AddRegistryClient(o => Copy(options, o));
-        var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value; // throws when invalid
-        return new VenousRegistryClient(provider.GetRequiredService<IRegistryApi>(), provider.GetRequiredService<ILogger<VenousRegistryClient>>(), timeProvider, provider);
-    }
+    public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        RegistryClientServiceCollectionExtensions.CreateStandalone(options, tokens, loggerFactory, timeProvider);
 
     /// <summary>
     /// Sends the current state of a case: creates it, finds the registry already holds this content (a replay), or
@@ -235,20 +212,5 @@ public class VenousRegistryClient : IDisposable
         {
             throw new ArgumentException("A value is required.", name);
         }
-    }
-
-    private static void Copy(RegistryClientOptions from, RegistryClientOptions to)
-    {
-        to.Endpoint = from.Endpoint;
-        to.Token = from.Token;
-        to.AttemptTimeout = from.AttemptTimeout;
-        to.TotalTimeout = from.TotalTimeout;
-        to.MaxRetryAttempts = from.MaxRetryAttempts;
-        to.RetryBaseDelay = from.RetryBaseDelay;
-        to.MaxRetryAfter = from.MaxRetryAfter;
-        to.CircuitFailureRatio = from.CircuitFailureRatio;
-        to.CircuitMinimumThroughput = from.CircuitMinimumThroughput;
-        to.CircuitSamplingDuration = from.CircuitSamplingDuration;
-        to.CircuitBreakDuration = from.CircuitBreakDuration;
     }
 }

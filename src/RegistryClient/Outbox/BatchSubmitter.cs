@@ -1,70 +1,94 @@
+using System.Collections.Concurrent;
 using RegistryClient.Http;
 using RegistryClient.Model;
 
 namespace RegistryClient.Outbox;
 
-/// <summary>Progress of a drain, reported after every submission.</summary>
-/// <param name="Done">Submissions finished in this run (any outcome).</param>
-/// <param name="Total">Submissions pending when the run began.</param>
+/// <summary>Progress of a drain, reported after every version settled or attempted.</summary>
+/// <param name="Done">Versions finished in this run (any outcome, including those left waiting behind an earlier version).</param>
+/// <param name="Total">Versions pending when the run began.</param>
 /// <param name="Last">The last outcome.</param>
 public sealed record SubmitProgress(int Done, int Total, SubmissionStatus Last);
 
-/// <summary>What a drain did.</summary>
+/// <summary>What a drain did, version by version.</summary>
 public sealed record BatchSummary
 {
-    /// <summary>Stored by the registry now.</summary>
-    public int Accepted { get; init; }
+    /// <summary>Cases the registry created in this run (version 1).</summary>
+    public int Created { get; init; }
 
-    /// <summary>Already stored by the registry (an earlier run's lost response, say).</summary>
-    public int Replayed { get; init; }
+    /// <summary>Versions the registry stored as amendments of an existing case in this run.</summary>
+    public int Amended { get; init; }
 
-    /// <summary>Refused for good; not sent again.</summary>
+    /// <summary>Versions the registry already held (an earlier run's lost response, say); recorded now.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Versions refused for good (invalid, an unresolvable conflict); not sent again.</summary>
     public int Rejected { get; init; }
 
-    /// <summary>Still pending after this run (transient failures); the next run sends them.</summary>
+    /// <summary>Versions not stored because the registry's case was withdrawn; not sent again.</summary>
+    public int Withdrawn { get; init; }
+
+    /// <summary>Versions still pending after this run (transient failures, or waiting behind one); the next run sends them.</summary>
     public int Pending { get; init; }
 
-    /// <summary>True when the registry refused the credentials and the run stopped early.</summary>
+    /// <summary>True when the registry refused the credentials (401) and the run stopped early.</summary>
     public bool Unauthorized { get; init; }
+
+    /// <summary>The versions refused in this run (rejected, conflict, withdrawn), as recorded: case, outcome and reason, no patient data.</summary>
+    public IReadOnlyList<OutboxEntry> Refused { get; init; } = [];
 }
 
 /// <summary>
-/// Drains an outbox into the registry with bounded concurrency. The registry's 429/503 Retry-After pauses the whole
-/// batch, not just the caller that saw it; permanent rejections are recorded and dropped; transient failures stay
-/// pending for the next run. Safe to stop at any point: nothing is lost, and the idempotency keys mean nothing is
-/// stored twice.
+/// Drains an outbox into the registry. Cases are sent concurrently (up to the concurrency given); the versions of one
+/// case one at a time, in enqueue order, and a version that fails transiently holds back the later ones of its case so
+/// the registry never sees them out of order. The registry's 429/503 Retry-After pauses the whole batch; permanent
+/// refusals are recorded and dropped; transient failures stay pending for the next run with their reason. Safe to stop
+/// at any point: nothing is lost, and a version the registry stored but the outbox did not record is recognised by the
+/// next run as unchanged, never stored twice. If the outbox's storage fails mid-drain (a full disk), no further version
+/// is sent, the registry's answers for versions already sent are written when space allows, and the drain ends with
+/// <see cref="OutboxUnavailableException"/>.
 /// </summary>
 public sealed class BatchSubmitter
 {
     private readonly VenousRegistryClient _client;
     private readonly ISubmissionOutbox _outbox;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a submitter over <paramref name="outbox"/>.</summary>
-    public BatchSubmitter(VenousRegistryClient client, ISubmissionOutbox outbox)
+    /// <param name="client">The registry client; only its public <see cref="VenousRegistryClient.SubmitAsync(Submission, CancellationToken)"/> is used.</param>
+    /// <param name="outbox">The durable queue.</param>
+    /// <param name="timeProvider">The clock for the batch-wide Retry-After pause; <see cref="TimeProvider.System"/> by default.</param>
+    public BatchSubmitter(VenousRegistryClient client, ISubmissionOutbox outbox, TimeProvider? timeProvider = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
+        _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Queues a validated submission (a no-op when its key is already queued); returns the stored entry.</summary>
-    public Task<OutboxEntry> EnqueueAsync(Submission submission, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues a validated submission as the next version of its case; the same content again is a no-op, and content
+    /// equal to a version a later one superseded is reported <see cref="OutboxEnqueueOutcome.Stale"/> and not queued.
+    /// </summary>
+    /// <exception cref="OutboxUnavailableException">The outbox's storage failed.</exception>
+    public Task<OutboxEnqueueResult> EnqueueAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         if (submission is null)
         {
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
         return _outbox.EnqueueAsync(new OutboxEntry
         {
-            IdempotencyKey = IdempotencyKey.For(submission, body),
-            LocalRecordId = submission.LocalRecordId,
+            IdempotencyKey = IdempotencyKey.For(submission),
             OrganisationCode = submission.Submitter.OrganisationCode,
-            Body = body,
+            LocalRecordId = submission.LocalRecordId,
+            ContentHash = SubmissionContentHash.Compute(submission),
+            Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
         }, cancellationToken);
     }
 
-    /// <summary>Sends every pending entry once (each with the client's own retries) and records the outcomes.</summary>
+    /// <summary>Sends every pending version once (each with the client's own retries) and records the registry's answers.</summary>
+    /// <exception cref="OutboxUnavailableException">The outbox's storage failed; the message says how many answers could not be recorded.</exception>
     public async Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (concurrency is < 1 or > 256)
@@ -73,80 +97,26 @@ public sealed class BatchSubmitter
         }
 
         var pending = await _outbox.PendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
-        int accepted = 0, replayed = 0, rejected = 0, stillPending = 0, done = 0, unauthorized = 0;
-        var resumeAt = 0L; // Stopwatch timestamp before which no worker sends (shared back-pressure); 0 when not held
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new Run(pending.Count, progress);
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(concurrency, concurrency);
-        var workers = new List<Task>(pending.Count);
-        foreach (var entry in pending)
+        var workers = new List<Task>();
+        foreach (var versions in pending.GroupBy(e => (e.OrganisationCode, e.LocalRecordId)).Select(g => g.OrderBy(e => e.Sequence).ToList()))
         {
             try
             {
-                await gate.WaitAsync(stop.Token).ConfigureAwait(false);
+                await gate.WaitAsync(halt.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                break; // stopped early (credentials refused): the rest stay pending
+                break; // halted (credentials refused, storage failed): the rest stay pending
             }
 
             workers.Add(Task.Run(async () =>
             {
                 try
                 {
-                    var wait = Interlocked.Read(ref resumeAt) - System.Diagnostics.Stopwatch.GetTimestamp();
-                    if (wait > 0)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds((double)wait / System.Diagnostics.Stopwatch.Frequency), stop.Token).ConfigureAwait(false);
-                    }
-
-                    SubmissionResult result;
-                    try
-                    {
-                        var submission = JsonSerializer.Deserialize(entry.Body, RegistryJsonContext.Default.Submission)!;
-                        result = await _client.SubmitAsync(submission, stop.Token).ConfigureAwait(false);
-                    }
-                    catch (RegistryException ex)
-                    {
-                        result = new SubmissionResult { Status = SubmissionStatus.TransientFailure, IdempotencyKey = entry.IdempotencyKey, HttpStatus = ex.Status, Detail = ex.Message };
-                    }
-
-                    switch (result.Status)
-                    {
-                        case SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged:
-                            await _outbox.MarkAcceptedAsync(entry.IdempotencyKey, result.Receipt!.Id, CancellationToken.None).ConfigureAwait(false);
-                            Interlocked.Increment(ref result.Status == SubmissionStatus.Unchanged ? ref replayed : ref accepted);
-                            break;
-                        case SubmissionStatus.Rejected or SubmissionStatus.Conflict or SubmissionStatus.Withdrawn:
-                            var reason = result.Status == SubmissionStatus.Conflict
-                                ? "conflict: " + (result.Detail ?? "the registry refused the write")
-                                : result.Status == SubmissionStatus.Withdrawn
-                                ? "withdrawn: the registry holds this case as withdrawn"
-                                : "rejected: " + string.Join(", ", result.Errors.Select(e => $"{e.Code} {e.Pointer}"));
-                            await _outbox.MarkRejectedAsync(entry.IdempotencyKey, reason, CancellationToken.None).ConfigureAwait(false);
-                            Interlocked.Increment(ref rejected);
-                            break;
-                        case SubmissionStatus.Unauthorized or SubmissionStatus.Forbidden:
-                            await _outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, "unauthorized", CancellationToken.None).ConfigureAwait(false);
-                            Interlocked.Increment(ref stillPending);
-                            Interlocked.Exchange(ref unauthorized, 1);
-                            stop.Cancel();
-                            break;
-                        default:
-                            if (result.RetryAfter is { } retryAfter)
-                            {
-                                Interlocked.Exchange(ref resumeAt, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(retryAfter.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
-                            }
-
-                            await _outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, result.Detail ?? "transient failure", CancellationToken.None).ConfigureAwait(false);
-                            Interlocked.Increment(ref stillPending);
-                            break;
-                    }
-
-                    progress?.Report(new SubmitProgress(Interlocked.Increment(ref done), pending.Count, result.Status));
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    Interlocked.Increment(ref stillPending);
+                    await SendCaseAsync(versions, run, halt, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -157,7 +127,251 @@ public sealed class BatchSubmitter
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        if (run.StorageFailure is { } failure)
+        {
+            // Space may have come back (a checkpoint, another process's clean-up): write what the registry stored.
+            foreach (var (key, stored) in run.Unrecorded.ToArray())
+            {
+                try
+                {
+                    await _outbox.MarkStoredAsync(key, stored.Status, stored.Receipt!, CancellationToken.None).ConfigureAwait(false);
+                    run.Unrecorded.TryRemove(key, out _);
+                }
+                catch (OutboxUnavailableException)
+                {
+                    break;
+                }
+            }
+
+            var unrecorded = run.Unrecorded.Count;
+            throw new OutboxUnavailableException(failure.Problem, failure.Location, unrecorded == 0 ? failure.Message :
+                $"{failure.Message} {unrecorded} version(s) the registry stored in this run could not be recorded; the next run recovers them from the registry (as unchanged) without storing anything twice.",
+                failure);
+        }
+
         var counts = await _outbox.CountAsync(CancellationToken.None).ConfigureAwait(false);
-        return new BatchSummary { Accepted = accepted, Replayed = replayed, Rejected = rejected, Pending = counts.Pending, Unauthorized = unauthorized == 1 };
+        return new BatchSummary
+        {
+            Created = run.Created,
+            Amended = run.Amended,
+            Unchanged = run.Unchanged,
+            Rejected = run.Rejected,
+            Withdrawn = run.Withdrawn,
+            Pending = counts.Pending,
+            Unauthorized = run.Unauthorized,
+            Refused = run.Refused.OrderBy(e => e.Sequence).ToList(),
+        };
+    }
+
+    /// <summary>The versions of one case, in order; stops at the first that must wait (the later ones wait with it).</summary>
+    private async Task SendCaseAsync(List<OutboxEntry> versions, Run run, CancellationTokenSource halt, CancellationToken cancellationToken)
+    {
+        var finished = 0; // versions of this case reported to progress
+        var last = SubmissionStatus.TransientFailure;
+        try
+        {
+            for (var next = 0; next < versions.Count && !halt.IsCancellationRequested; next++)
+            {
+                var entry = versions[next];
+                await run.WaitForBackPressureAsync(_time, halt.Token).ConfigureAwait(false);
+                Submission? submission;
+                try
+                {
+                    submission = JsonSerializer.Deserialize(entry.Body, RegistryJsonContext.Default.Submission);
+                }
+                catch (JsonException)
+                {
+                    submission = null;
+                }
+
+                if (submission is null)
+                {
+                    Interlocked.Increment(ref run.Rejected);
+                    run.Report(1, SubmissionStatus.Rejected);
+                    finished++;
+                    if (!await RefuseAsync(run, halt, entry, OutboxState.Rejected, SubmissionStatus.Rejected, "the queued body is not a submission").ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                SubmissionResult result;
+                try
+                {
+                    result = await _client.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryException ex)
+                {
+                    // The unexpected (a status the API does not promise): this version and the later ones wait for the next run.
+                    result = RegistryModelFactory.SubmissionResult(SubmissionStatus.TransientFailure, idempotencyKey: entry.IdempotencyKey, httpStatus: ex.Status,
+                        problemType: ex.ProblemType, detail: "unexpected answer: " + ex.Message, attempts: 1);
+                }
+
+                last = result.Status;
+                var (goOn, settled) = await SettleAsync(entry, versions, next, result, run, halt).ConfigureAwait(false);
+                run.Report(settled, result.Status);
+                finished += settled;
+                if (!goOn)
+                {
+                    return; // settled the rest (withdrawn), or left them waiting behind this one
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // halted while waiting out a Retry-After: this version and the later ones stay pending
+        }
+        finally
+        {
+            if (finished < versions.Count)
+            {
+                run.Report(versions.Count - finished, last);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records the registry's answer. Continue is false when the rest of the case must not be sent in this run; Settled
+    /// is how many versions of the case the answer finished (the later ones too, when the case was withdrawn).
+    /// </summary>
+    private async Task<(bool Continue, int Settled)> SettleAsync(OutboxEntry entry, List<OutboxEntry> versions, int index, SubmissionResult result, Run run, CancellationTokenSource halt)
+    {
+        var key = entry.IdempotencyKey;
+        switch (result.Status)
+        {
+            case SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged when result.Receipt is { } receipt:
+                Interlocked.Increment(ref result.Status == SubmissionStatus.Created ? ref run.Created : ref result.Status == SubmissionStatus.Amended ? ref run.Amended : ref run.Unchanged);
+                return (await RecordAsync(run, halt, key, () => _outbox.MarkStoredAsync(key, result.Status, receipt, CancellationToken.None), result).ConfigureAwait(false), 1);
+
+            case SubmissionStatus.Rejected:
+                var errors = result.Errors.Count == 0 ? result.Detail ?? "invalid" : string.Join(", ", result.Errors.Select(e => $"{e.Code} {e.Pointer}"));
+                Interlocked.Increment(ref run.Rejected);
+                return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, "rejected: " + errors).ConfigureAwait(false), 1);
+
+            case SubmissionStatus.Conflict when result.HttpStatus != 412 && !(result.ProblemType?.EndsWith("version-mismatch", StringComparison.Ordinal) ?? false):
+                Interlocked.Increment(ref run.Rejected);
+                return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, $"conflict: the registry refused this version ({ProblemName(result)})").ConfigureAwait(false), 1);
+
+            case SubmissionStatus.Withdrawn:
+                // The case can never be re-created: this version and every later one of the case are settled as withdrawn.
+                var settled = 0;
+                for (var i = index; i < versions.Count; i++)
+                {
+                    if (!await RefuseAsync(run, halt, versions[i], OutboxState.Withdrawn, SubmissionStatus.Withdrawn, "the registry's case was withdrawn; it can never be re-created").ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    Interlocked.Increment(ref run.Withdrawn);
+                    settled++;
+                }
+
+                return (false, Math.Max(settled, 1));
+
+            case SubmissionStatus.Unauthorized:
+                run.Unauthorized = true;
+                await RecordAsync(run, halt, key, () => _outbox.MarkAttemptFailedAsync(key, Reason("unauthorized: the registry refused the token", result), CancellationToken.None)).ConfigureAwait(false);
+                halt.Cancel();
+                return (false, 1);
+
+            case SubmissionStatus.Forbidden:
+                await RecordAsync(run, halt, key, () => _outbox.MarkAttemptFailedAsync(key,
+                    Reason($"forbidden: the token is not bound to organisation {entry.OrganisationCode}", result), CancellationToken.None)).ConfigureAwait(false);
+                return (false, 1);
+
+            default:
+                if (result.RetryAfter is { } retryAfter)
+                {
+                    run.HoldBack(_time, retryAfter);
+                }
+
+                await RecordAsync(run, halt, key, () => _outbox.MarkAttemptFailedAsync(key, Reason(TransientReason(result), result), CancellationToken.None)).ConfigureAwait(false);
+                return (false, 1);
+        }
+    }
+
+    private Task<bool> RefuseAsync(Run run, CancellationTokenSource halt, OutboxEntry entry, OutboxState state, SubmissionStatus outcome, string reason)
+    {
+        run.Refused.Add(entry with { State = state, Outcome = outcome, LastError = reason, Attempts = entry.Attempts + 1, Body = [] });
+        return RecordAsync(run, halt, entry.IdempotencyKey, () => _outbox.MarkRefusedAsync(entry.IdempotencyKey, state, outcome, reason, CancellationToken.None));
+    }
+
+    /// <summary>Writes to the outbox; on a storage failure halts the drain and keeps a stored answer in memory for a later write.</summary>
+    private static async Task<bool> RecordAsync(Run run, CancellationTokenSource halt, string key, Func<Task> write, SubmissionResult? stored = null)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+            return true;
+        }
+        catch (OutboxUnavailableException ex)
+        {
+            if (stored is not null)
+            {
+                run.Unrecorded[key] = stored;
+            }
+
+            Interlocked.CompareExchange(ref run.StorageFailure, ex, null);
+            halt.Cancel();
+            return false;
+        }
+    }
+
+    private static string TransientReason(SubmissionResult result) => result.Status switch
+    {
+        SubmissionStatus.NotFound => "the registry no longer finds the case (404)",
+        SubmissionStatus.Conflict => "the case changed in the registry while it was being amended (412); sent again next run",
+        _ => result.Detail ?? (result.HttpStatus is { } status ? $"HTTP {status}" : "no response"),
+    };
+
+    private static string ProblemName(SubmissionResult result) =>
+        result.ProblemType is { Length: > 0 } type ? type.Substring(type.LastIndexOf('/') + 1) : result.HttpStatus is { } status ? $"HTTP {status}" : "no detail";
+
+    private static string Reason(string what, SubmissionResult result) =>
+        result.Attempts > 1 ? $"{what} (after {result.Attempts} HTTP attempts)" : what;
+
+    /// <summary>The shared state of one drain.</summary>
+    private sealed class Run(int total, IProgress<SubmitProgress>? progress)
+    {
+        public int Created;
+        public int Amended;
+        public int Unchanged;
+        public int Rejected;
+        public int Withdrawn;
+        public volatile bool Unauthorized;
+        public OutboxUnavailableException? StorageFailure;
+        public readonly ConcurrentDictionary<string, SubmissionResult> Unrecorded = new(StringComparer.Ordinal);
+        public readonly ConcurrentBag<OutboxEntry> Refused = [];
+        private int _done;
+        private long _resumeAt; // TimeProvider timestamp before which no worker sends (shared back-pressure); 0 when not held
+
+        public void Report(int versions, SubmissionStatus status) =>
+            progress?.Report(new SubmitProgress(Interlocked.Add(ref _done, versions), total, status));
+
+        public void HoldBack(TimeProvider time, TimeSpan retryAfter)
+        {
+            var until = time.GetTimestamp() + (long)(retryAfter.TotalSeconds * time.TimestampFrequency);
+            long current;
+            do
+            {
+                current = Interlocked.Read(ref _resumeAt);
+                if (current >= until)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref _resumeAt, until, current) != current);
+        }
+
+        public async Task WaitForBackPressureAsync(TimeProvider time, CancellationToken cancellationToken)
+        {
+            var wait = Interlocked.Read(ref _resumeAt) - time.GetTimestamp();
+            if (wait > 0)
+            {
+                await TimeProviderDelay.Delay(time, TimeSpan.FromSeconds((double)wait / time.TimestampFrequency), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

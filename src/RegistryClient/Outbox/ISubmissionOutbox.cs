@@ -1,31 +1,45 @@
+using RegistryClient.Http;
+
 namespace RegistryClient.Outbox;
 
-/// <summary>Where a queued submission stands.</summary>
+/// <summary>Where one queued version of a case stands.</summary>
 public enum OutboxState
 {
     /// <summary>Queued, not yet stored by the registry (never sent, or every attempt so far failed transiently).</summary>
     Pending,
 
-    /// <summary>Stored by the registry; the receipt is recorded. Never sent again.</summary>
-    Accepted,
+    /// <summary>The registry holds this version (created, amended or already there); the receipt is recorded. Never sent again.</summary>
+    Stored,
 
-    /// <summary>Refused by the registry for good (invalid, a key conflict); the reason is recorded. Never sent again.</summary>
+    /// <summary>Refused by the registry for good (invalid, a conflict it could not resolve); the reason is recorded. Never sent again.</summary>
     Rejected,
+
+    /// <summary>The registry's case was withdrawn (410): it can never be re-created, so this version is never sent again.</summary>
+    Withdrawn,
 }
 
-/// <summary>One queued submission: the exact bytes to send and their idempotency key, and what became of them.</summary>
+/// <summary>
+/// One version of a case (organisation code, local record id) in the outbox: the exact bytes to send, their content
+/// hash, and what the registry answered.
+/// </summary>
 public sealed record OutboxEntry
 {
-    /// <summary>The idempotency key; unique in the outbox.</summary>
-    public required string IdempotencyKey { get; init; }
+    /// <summary>The enqueue order, assigned by the outbox: versions of a case are sent in this order.</summary>
+    public long Sequence { get; init; }
 
-    /// <summary>The hospital's episode id.</summary>
-    public required string LocalRecordId { get; init; }
+    /// <summary>The idempotency key (organisation, local record id and content hash; no patient data); unique in the outbox.</summary>
+    public required string IdempotencyKey { get; init; }
 
     /// <summary>The submitting organisation.</summary>
     public required string OrganisationCode { get; init; }
 
-    /// <summary>The serialised submission, sent byte for byte on every attempt.</summary>
+    /// <summary>The hospital's episode id.</summary>
+    public required string LocalRecordId { get; init; }
+
+    /// <summary>The content hash of this version (<see cref="Model.SubmissionContentHash"/>); unique per case in the outbox.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>The serialised submission.</summary>
     public required byte[] Body { get; init; }
 
     /// <summary>Its state.</summary>
@@ -34,38 +48,95 @@ public sealed record OutboxEntry
     /// <summary>Delivery attempts so far (each may include several HTTP retries).</summary>
     public int Attempts { get; init; }
 
-    /// <summary>Why the last attempt failed, or why the registry rejected it. Never contains patient data.</summary>
+    /// <summary>Why the last attempt failed, or why the registry refused it. Never contains patient data.</summary>
     public string? LastError { get; init; }
 
-    /// <summary>The registry's id, once accepted.</summary>
+    /// <summary>
+    /// What the registry answered once the version was settled: <see cref="SubmissionStatus.Created"/>,
+    /// <see cref="SubmissionStatus.Amended"/> or <see cref="SubmissionStatus.Unchanged"/> when stored,
+    /// <see cref="SubmissionStatus.Rejected"/>, <see cref="SubmissionStatus.Conflict"/> or
+    /// <see cref="SubmissionStatus.Withdrawn"/> when refused; null while pending or when a first-wave outbox did not record it.
+    /// </summary>
+    public SubmissionStatus? Outcome { get; init; }
+
+    /// <summary>The registry's case id, once stored.</summary>
     public string? ReceiptId { get; init; }
+
+    /// <summary>The registry's version number of the case after this version was stored.</summary>
+    public int? RegistryVersion { get; init; }
+
+    /// <summary>When the version was queued.</summary>
+    public DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>When the entry last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>How many entries are in each state.</summary>
-public sealed record OutboxCounts(int Pending, int Accepted, int Rejected);
+/// <summary>What <see cref="ISubmissionOutbox.EnqueueAsync"/> did with a version.</summary>
+public enum OutboxEnqueueOutcome
+{
+    /// <summary>A new version of the case was queued.</summary>
+    Queued,
+
+    /// <summary>The same content is already the case's latest version in the outbox (pending or settled); nothing new was queued.</summary>
+    Duplicate,
+
+    /// <summary>
+    /// The content equals an earlier version that a later one has superseded (a re-run of an old export): nothing was
+    /// queued, and it is never sent, so older data never overwrites newer.
+    /// </summary>
+    Stale,
+}
+
+/// <summary>The answer of <see cref="ISubmissionOutbox.EnqueueAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Entry">The entry as stored: the new one, the existing equal one, or (when stale) the superseded one.</param>
+public sealed record OutboxEnqueueResult(OutboxEnqueueOutcome Outcome, OutboxEntry Entry);
+
+/// <summary>How many versions are in each state.</summary>
+/// <param name="Pending">Waiting to be sent.</param>
+/// <param name="Stored">Held by the registry.</param>
+/// <param name="Rejected">Refused for good.</param>
+/// <param name="Withdrawn">Not sent because the case was withdrawn.</param>
+public sealed record OutboxCounts(int Pending, int Stored, int Rejected, int Withdrawn);
 
 /// <summary>
-/// A durable store-and-forward queue: each validated submission is recorded before any send, and its outcome after.
-/// Implementations must make <see cref="EnqueueAsync"/> durable before returning and idempotent by key, so a crash at
-/// any point loses nothing and a re-run sends nothing twice. <c>SqliteSubmissionOutbox</c> (package RegistryClient.Outbox.Sqlite) is the default.
+/// A durable store-and-forward queue of case versions: each validated submission is recorded before any send, and the
+/// registry's answer after. Implementations make <see cref="EnqueueAsync"/> durable before returning and idempotent by
+/// content, keep every version of a case in enqueue order, and report a failure of their storage (corrupt, full, in
+/// use) as <see cref="OutboxUnavailableException"/>. <c>SqliteSubmissionOutbox</c> (package RegistryClient.Outbox.Sqlite)
+/// is the default.
 /// </summary>
 public interface ISubmissionOutbox
 {
-    /// <summary>Records a submission unless its key is already there; returns the entry as stored (new or existing).</summary>
-    Task<OutboxEntry> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a version of a case unless the outbox already holds the same content for that case; a content equal to
+    /// a superseded version is reported <see cref="OutboxEnqueueOutcome.Stale"/> and not queued.
+    /// </summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default);
 
-    /// <summary>The pending entries, oldest first, at most <paramref name="limit"/> of them.</summary>
-    Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>The pending versions in enqueue order, at most <paramref name="limit"/> of them.</summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that the registry holds the submission.</summary>
-    Task MarkAcceptedAsync(string idempotencyKey, string receiptId, CancellationToken cancellationToken);
+    /// <summary>Every version of one case the outbox holds, in enqueue order, with what the registry answered to each.</summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a permanent refusal; the entry is not sent again.</summary>
-    Task MarkRejectedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken);
+    /// <summary>Records that the registry holds the version, with its answer and receipt.</summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed (a full disk, say): the registry's answer is not recorded.</exception>
+    Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a failed attempt; the entry stays pending for the next run.</summary>
-    Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken);
+    /// <summary>Records a permanent refusal (<see cref="OutboxState.Rejected"/> or <see cref="OutboxState.Withdrawn"/>); the version is not sent again.</summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed attempt; the version stays pending for the next run.</summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Counts by state.</summary>
-    Task<OutboxCounts> CountAsync(CancellationToken cancellationToken);
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default);
 }

@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.RegularExpressions;
 using RegistryClient.Model;
-using RegistryClient.Validation.Json;
+using RegistryClient.Validation.Reading;
 using RegistryClient.Validation.Rules;
-using RegistryClient.Validation.Schema;
 
 namespace RegistryClient.Validation;
 
@@ -19,12 +17,10 @@ namespace RegistryClient.Validation;
 /// </remarks>
 public sealed class SubmissionValidator
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private const string ReaderErrorPosition = @"\s*(Path: .*)?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?"; // only errors pay for a Regex
-
     private readonly SubmissionValidatorOptions _options;
+    private readonly FastPath _fastPath;
+    private readonly AuthorityPath _authorityPath;
     private readonly JsonTypeInfo<Submission> _submissionType;
-    private readonly Lazy<Task<SchemaAuthority>> _authority;
 
     /// <summary>Creates a validator with default options.</summary>
     public SubmissionValidator()
@@ -37,28 +33,29 @@ public sealed class SubmissionValidator
     public SubmissionValidator(SubmissionValidatorOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        if (options.MaxDocumentBytes < 1 || options.MaxDepth is < 1 or > 1000 || options.Today is null)
+        if (options.MaxDocumentBytes < 1 || options.MaxDepth is < 1 or > 1000 || options.TimeProvider is null)
         {
-            throw new ArgumentException("MaxDocumentBytes must be positive, MaxDepth 1-1000, and Today set.", nameof(options));
+            throw new ArgumentException("MaxDocumentBytes must be positive, MaxDepth 1-1000, and TimeProvider set.", nameof(options));
         }
 
         var context = new RegistryJsonContext(new JsonSerializerOptions(RegistryJsonContext.Default.Options) { MaxDepth = options.MaxDepth });
         _submissionType = context.Submission;
-        _authority = new Lazy<Task<SchemaAuthority>>(() => SchemaAuthority.LoadAsync(CancellationToken.None));
+        _fastPath = new FastPath(_submissionType);
+        _authorityPath = new AuthorityPath(_submissionType, options.MaxDepth);
     }
 
-    /// <summary>Every clinical rule this validator applies, with its code, severity and NICE source.</summary>
-    public static IReadOnlyList<SubmissionRule> Rules => SubmissionRules.All;
+    /// <summary>Every clinical rule this validator applies, with its code, severity, statement and NICE source.</summary>
+    public static IReadOnlyList<RuleDescriptor> Rules => SubmissionRules.All;
 
     /// <summary>Validates one submission given as UTF-8 JSON (a leading byte-order mark is allowed).</summary>
     public ValueTask<ValidationReport> ValidateAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var document = utf8Json.Span.StartsWith(Utf8Bom) ? utf8Json.Slice(Utf8Bom.Length) : utf8Json;
+        var document = DocumentInput.WithoutBom(utf8Json);
         if (document.Length > _options.MaxDocumentBytes)
         {
-            return new ValueTask<ValidationReport>(Single(IssueCodes.Limit, "", 1, 1,
-                $"The document is {document.Length:N0} bytes, over the {_options.MaxDocumentBytes:N0}-byte limit; it was not read."));
+            return new ValueTask<ValidationReport>(Issues.Single(IssueCodes.Limit, (1, 1),
+                $"The document is over the {_options.MaxDocumentBytes:N0}-byte limit; it was not read."));
         }
 
         return TryFastPath(document, out var report) ? new ValueTask<ValidationReport>(report) : AuthoritativeAsync(document, cancellationToken);
@@ -76,16 +73,8 @@ public sealed class SubmissionValidator
             throw new ArgumentNullException(nameof(utf8Json));
         }
 
-        var limit = _options.MaxDocumentBytes + Utf8Bom.Length + 1;
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while (buffer.Length < limit && (read = await utf8Json.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return await ValidateAsync(new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        var document = await DocumentInput.ReadBoundedAsync(utf8Json, _options.MaxDocumentBytes, cancellationToken).ConfigureAwait(false);
+        return await ValidateAsync(document, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Validates a typed submission. Issues carry JSON Pointers but no line or column.</summary>
@@ -96,210 +85,34 @@ public sealed class SubmissionValidator
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var report = await ValidateAsync(JsonSerializer.SerializeToUtf8Bytes(submission, _submissionType), cancellationToken).ConfigureAwait(false);
+        byte[] utf8;
+        try
+        {
+            utf8 = JsonSerializer.SerializeToUtf8Bytes(submission, _submissionType);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A string with a lone surrogate half cannot be written as JSON: it is not text.
+            return new ValidationReport([new ValidationIssue
+            {
+                Code = IssueCodes.Schema, Severity = ValidationSeverity.Error, Path = "",
+                Message = "A text field holds a broken character (a lone UTF-16 surrogate); it cannot be sent as JSON.",
+                Source = IssueCodes.SchemaSource,
+            }]);
+        }
+
+        var report = await ValidateAsync(utf8, cancellationToken).ConfigureAwait(false);
         return report.Issues.Count == 0
             ? report
-            : new ValidationReport(report.Issues.Select(i => i with { Line = null, Column = null }).ToList(), report.LocalRecordId);
+            : new ValidationReport(report.Issues.Select(i => i with { Line = null, Column = null }).ToList(), report.LocalRecordId, report.Submission);
     }
-
-    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The typed pass. True when it reached a verdict the authority would share; false to ask the authority.</summary>
-    internal bool TryFastPath(ReadOnlyMemory<byte> document, out ValidationReport report)
-    {
-        report = null!;
-
-        // The model cannot tell an explicit null from an absent property, and the schema allows no nulls at all.
-        if (document.Span.IndexOf("null"u8) >= 0)
-        {
-            return false;
-        }
-
-        Submission? submission;
-        try
-        {
-            submission = JsonSerializer.Deserialize(document.Span, _submissionType);
-        }
-        catch (Exception ex) when (IsInputError(ex))
-        {
-            return false;
-        }
-
-        if (submission is null || !SchemaConstraints.Conform(submission))
-        {
-            return false;
-        }
-
-        var issues = RunRules(submission);
-        report = issues.Count == 0 ? ValidationReport.Clean(submission.LocalRecordId) : Located(issues, JsonLocations.Build(document, 1000), submission.LocalRecordId);
-        return true;
-    }
+    internal bool TryFastPath(ReadOnlyMemory<byte> document, out ValidationReport report) => _fastPath.TryValidate(document, Today(), out report);
 
     /// <summary>The authoritative pass: well-formedness and limits, NJsonSchema, then the rules on whatever could be typed.</summary>
-    internal async ValueTask<ValidationReport> AuthoritativeAsync(ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
-    {
-        var locations = JsonLocations.Build(document, _options.MaxDepth + 2);
+    internal ValueTask<ValidationReport> AuthoritativeAsync(ReadOnlyMemory<byte> document, CancellationToken cancellationToken) =>
+        _authorityPath.ValidateAsync(document, Today(), cancellationToken);
 
-        // Decode first: the JSON reader checks structure, not the UTF-8 inside strings.
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(document.ToArray());
-        }
-        catch (DecoderFallbackException ex)
-        {
-            var (line, column) = locations.At(Math.Max(ex.Index, 0));
-            return Single(IssueCodes.Parse, "", line, column, "The document is not valid UTF-8 text (a byte sequence here is not a character).");
-        }
-
-        if (ReadProblem(document, locations) is { } problem)
-        {
-            return new ValidationReport([problem]);
-        }
-
-        var authority = await _authority.Value.ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        var issues = authority.Validate(text, _options.MaxDepth);
-
-        Submission? submission = null;
-        try
-        {
-            submission = JsonSerializer.Deserialize(document.Span, _submissionType);
-        }
-        catch (Exception ex) when (IsInputError(ex))
-        {
-            // The schema accepted what the model cannot hold (for example a repeated property): still an error.
-            if (issues.Count == 0)
-            {
-                issues.Add(new ValidationIssue
-                {
-                    Code = IssueCodes.Schema,
-                    Severity = ValidationSeverity.Error,
-                    Path = ex is JsonException json ? PointerFromJsonPath(json.Path) : "",
-                    Message = "The document cannot be read as a submission: " + Clean(ex.Message),
-                    Source = IssueCodes.SchemaSource,
-                });
-            }
-        }
-
-        if (submission is not null && SchemaConstraints.IsComplete(submission))
-        {
-            issues.AddRange(RunRules(submission));
-        }
-
-        return Located(issues, locations, submission?.LocalRecordId ?? LocalRecordIdOf(document)); // the index built above, not a second one
-    }
-
-    private List<ValidationIssue> RunRules(Submission submission)
-    {
-        var issues = new List<ValidationIssue>();
-        SubmissionRules.Evaluate(submission, new RuleContext(_options.Today(), issues));
-        return issues;
-    }
-
-    /// <summary>Malformed JSON, a nesting deeper than allowed, or a property given twice: located, never thrown.</summary>
-    private ValidationIssue? ReadProblem(ReadOnlyMemory<byte> document, JsonLocations locations)
-    {
-        var reader = new Utf8JsonReader(document.Span, new JsonReaderOptions { MaxDepth = _options.MaxDepth + 2 });
-        var names = new Stack<HashSet<string>>();
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth + 1 > _options.MaxDepth:
-                        var (line, column) = locations.At(reader.TokenStartIndex);
-                        return Issue(IssueCodes.Limit, "", line, column,
-                            $"The document nests deeper than {_options.MaxDepth} levels; it was not read further.");
-                    case JsonTokenType.StartObject:
-                        names.Push(new HashSet<string>(StringComparer.Ordinal));
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.Pop();
-                        break;
-                    case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
-                        var (l, c) = locations.At(reader.TokenStartIndex);
-                        return Issue(IssueCodes.Schema, "", l, c, $"The property '{reader.GetString()}' is given twice; a submission must be unambiguous.");
-                }
-            }
-
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            var (line, column) = locations.OfReaderError(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-            return Issue(IssueCodes.Parse, "", line, column, "Not valid JSON: " + Clean(ex.Message));
-        }
-    }
-
-    private static ValidationReport Located(List<ValidationIssue> issues, JsonLocations locations, string? localRecordId)
-    {
-        var located = issues
-            .Select(i =>
-            {
-                var (line, column) = locations.Of(i.Path);
-                return i with { Line = line, Column = column };
-            })
-            .OrderBy(i => i.Line)
-            .ThenBy(i => i.Column)
-            .ToList();
-        return new ValidationReport(located, localRecordId);
-    }
-
-    private static ValidationReport Single(string code, string pointer, int line, int column, string message) =>
-        new([Issue(code, pointer, line, column, message)]);
-
-    private static ValidationIssue Issue(string code, string pointer, int line, int column, string message) => new()
-    {
-        Code = code,
-        Severity = ValidationSeverity.Error,
-        Path = pointer,
-        Line = line,
-        Column = column,
-        Message = message,
-        Source = code == IssueCodes.Parse ? "RFC 8259 JSON" : code == IssueCodes.Limit ? "validator limits" : IssueCodes.SchemaSource,
-    };
-
-    private string? LocalRecordIdOf(ReadOnlyMemory<byte> document)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(document, new JsonDocumentOptions { MaxDepth = _options.MaxDepth + 2 });
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("localRecordId", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsInputError(Exception ex) =>
-        ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException or NotSupportedException;
-
-    // "$.patient['sex']" or "$.followUps[2].timepoint" to "/patient/sex" and "/followUps/2/timepoint".
-    private static string PointerFromJsonPath(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return "";
-        }
-
-        var pointer = "";
-        foreach (Match m in Regex.Matches(path!, @"\.([^.\[]+)|\['((?:[^']|'')*)'\]|\[(\d+)\]"))
-        {
-            pointer = JsonPointer.Append(pointer, m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value);
-        }
-
-        return pointer;
-    }
-
-    // Reader messages carry the position (reported separately) and sometimes a fragment of the text: keep neither.
-    private static string Clean(string message) =>
-        Regex.Replace(Regex.Replace(message, ReaderErrorPosition, "", RegexOptions.CultureInvariant), @"'[^']{2,}'", "the value")
-            .Replace("Change the reader options.", "")
-            .Trim();
+    private DateTime Today() => _options.TimeProvider.GetLocalNow().Date;
 }

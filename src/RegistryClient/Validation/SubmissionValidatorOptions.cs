@@ -13,6 +13,9 @@ public sealed class SubmissionValidatorOptions
     [Range(1, 1000)]
     public int MaxDepth { get; set; } = 64;
 
-    /// <summary>The clock that decides which dates are in the future (rule VR008). Default: the system clock's local date.</summary>
-    public Func<DateTime> Today { get; set; } = () => DateTime.Today;
+    /// <summary>
+    /// The clock whose local date decides which dates are in the future (rule VR008). Default <see cref="TimeProvider.System"/>;
+    /// tests pass a fake one.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -1,3 +1,5 @@
+using RegistryClient.Model;
+
 namespace RegistryClient.Validation;
 
 /// <summary>The outcome of validating one submission: every issue found, in document order of discovery.</summary>
@@ -6,10 +8,11 @@ public sealed class ValidationReport
     private static readonly IReadOnlyList<ValidationIssue> NoIssues = Array.AsReadOnly(Array.Empty<ValidationIssue>());
 
     /// <summary>Creates a report.</summary>
-    public ValidationReport(IReadOnlyList<ValidationIssue> issues, string? localRecordId = null)
+    public ValidationReport(IReadOnlyList<ValidationIssue> issues, string? localRecordId = null, Submission? submission = null)
     {
         Issues = issues ?? throw new ArgumentNullException(nameof(issues));
-        LocalRecordId = localRecordId;
+        LocalRecordId = localRecordId ?? submission?.LocalRecordId;
+        Submission = submission;
         ErrorCount = issues.Count(i => i.Severity == ValidationSeverity.Error);
         WarningCount = issues.Count(i => i.Severity == ValidationSeverity.Warning);
     }
@@ -23,6 +26,12 @@ public sealed class ValidationReport
     /// <summary>The submission's <c>localRecordId</c> when it could be read (it is the hospital's episode id, not a patient identifier).</summary>
     public string? LocalRecordId { get; }
 
+    /// <summary>
+    /// The document as a typed submission when it could be read as one (also when it has issues: check
+    /// <see cref="IsValid"/> before sending it), so callers need not parse it again; null when it could not.
+    /// </summary>
+    public Submission? Submission { get; }
+
     /// <summary>Number of errors.</summary>
     public int ErrorCount { get; }
 
@@ -32,5 +41,5 @@ public sealed class ValidationReport
     /// <summary>Whether the report has errors, or warnings when <paramref name="warningsAsErrors"/> is set.</summary>
     public bool Fails(bool warningsAsErrors) => ErrorCount > 0 || (warningsAsErrors && WarningCount > 0);
 
-    internal static ValidationReport Clean(string? localRecordId) => new(NoIssues, localRecordId);
+    internal static ValidationReport Clean(Submission submission) => new(NoIssues, submission.LocalRecordId, submission);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace RegistryClient.Tests.Cli;
@@ -26,7 +27,7 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Matches("id=\"rule-VR006\"[^>]*>.*?data-count=\"1\"", dom);
         Assert.Matches("id=\"rule-SCHEMA\"[^>]*>.*?data-count=\"12\"", dom);
         Assert.Contains("data-label=\"femoropopliteal\" data-count=\"4\"", dom, StringComparison.Ordinal); // 2 valid samples + 2 invalid ones
-        Assert.Contains("<svg id=\"chart-age\"", dom, StringComparison.Ordinal);
+        Assert.Matches("<figure id=\"chart-age\"[^>]*>.*?<svg", dom);
     }
 
     [Fact]
@@ -43,7 +44,79 @@ public sealed class ReportCommandTests : IDisposable
         Assert.DoesNotMatch(@"\b(19|20)\d\d-\d\d-\d\d\b", text);     // dates (of birth, onset, procedure...)
     }
 
-    private static async Task<string> DumpDomAsync(string html)
+    [Fact]
+    public async Task Report_ListsEachRecordsIssues_SortedByRule_WithAnchors_AndExportsThemAsCsv()
+    {
+        var html = Path.Combine(_directory, "report.html");
+        var csv = Path.Combine(_directory, "issues.csv");
+        var (exit, _, stderr) = await CliRunner.RunAsync("report", Samples.ValidDirectory, Samples.InvalidDirectory, "--html", html, "--csv", csv);
+        Assert.True(exit == 0, stderr);
+
+        var dom = await DumpDomAsync(html);
+
+        Assert.Matches("<tr id=\"issues-VR006\" data-code=\"VR006\"><td>RJ1-PMT-INVALID-VR006</td><td><a href=\"#rule-VR006\">VR006</a></td><td class=\"error\">error</td><td><code>/governance/consentRecorded</code></td>", dom);
+        Assert.Contains("<a href=\"#issues-VR006\">1</a>", dom, StringComparison.Ordinal);
+        var codes = Regex.Matches(dom, "<tr (?:id=\"[^\"]*\" )?data-code=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var ruleOrder = Regex.Matches(dom, "<tr id=\"rule-([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(codes.OrderBy(ruleOrder.IndexOf), codes);                       // sorted by rule, in the rules table's order
+        Assert.Equal(codes.Distinct().Count(), Regex.Matches(dom, "<tr id=\"issues-").Count); // one anchor per rule
+
+        var rows = (await File.ReadAllTextAsync(csv)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("localRecordId,file,document,code,severity,pointer,message", rows[0]);
+        Assert.Equal(codes.Count, rows.Length - 1);
+        Assert.Contains(rows, r => r.StartsWith("RJ1-PMT-INVALID-VR006,", StringComparison.Ordinal) && r.Contains(",VR006,error,/governance/consentRecorded,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Report_NeverCopiesFieldValuesOfInvalidDocuments_IntoTheHtmlOrTheCsv()
+    {
+        var template = JsonNode.Parse(await File.ReadAllTextAsync(Samples.ValidFiles.First()))!.AsObject();
+        var hostile = template.DeepClone().AsObject();
+        hostile["localRecordId"] = "-HOSTILE";                                     // a valid id that a spreadsheet would run
+        hostile["presentation"]!["dvtClass"] = "9990020078";                       // an NHS number in a coded field
+        hostile["presentation"]!["symptomSeverity"]!["grade"] = "<b>9990020140</b>";
+        hostile["patient"]!["9990020167"] = true;                                  // ... and as a property name
+        var badId = template.DeepClone().AsObject();
+        badId["localRecordId"] = "9990020175 =cmd|' /C calc'!A0";                  // not a valid id: never shown
+        var input = Path.Combine(_directory, "hostile.ndjson");
+        await File.WriteAllLinesAsync(input, [hostile.ToJsonString(), badId.ToJsonString()]);
+        var html = Path.Combine(_directory, "report.html");
+        var csv = Path.Combine(_directory, "issues.csv");
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("report", input, "--html", html, "--csv", csv);
+
+        Assert.True(exit == 0, stderr);
+        var page = await File.ReadAllTextAsync(html);
+        var table = await File.ReadAllTextAsync(csv);
+        foreach (var text in new[] { page, table })
+        {
+            Assert.DoesNotMatch(@"999\d{7}", text);
+            Assert.DoesNotContain("cmd", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("<b>", text, StringComparison.Ordinal);
+        }
+
+        var dom = await DumpDomAsync(html);
+        Assert.Contains("data-label=\"not a registry code\" data-count=\"1\"", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>-HOSTILE</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<code>/patient</code>", dom, StringComparison.Ordinal); // the unknown name is not repeated, even in the pointer
+        Assert.Contains("no valid localRecordId", dom, StringComparison.Ordinal);
+        Assert.Contains("\n\"'-HOSTILE\",", table.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_SaysWhatItsChartsAndCompletenessCount()
+    {
+        var html = Path.Combine(_directory, "report.html");
+        await CliRunner.RunAsync("report", Samples.ValidDirectory, Samples.InvalidDirectory, "--html", html);
+
+        var dom = await DumpDomAsync(html);
+
+        var documents = Samples.ValidFiles.Count() + Samples.InvalidFiles.Count();
+        Assert.Matches($"id=\"case-mix-basis\">Each chart counts all {documents} submissions read, <strong>invalid ones included</strong>", dom);
+        Assert.Matches($"id=\"completeness-basis\">The share of records that give each field. The denominator is every submission read \\({documents}, invalid ones included\\)", dom);
+    }
+
+    internal static async Task<string> DumpDomAsync(string html)
     {
         var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
         Assert.True(chromium is not null, "Chromium is needed for this test; .ci/run installs the Debian package 'chromium'.");

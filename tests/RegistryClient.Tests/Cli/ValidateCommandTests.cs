@@ -209,4 +209,64 @@ public sealed class ValidateCommandTests : IDisposable
 
         Assert.NotEmpty((await SarifSchema.Value).Validate(broken.ToJsonString()));
     }
+
+    [Fact]
+    public async Task Validate_WarningsAsErrors_SummaryAndEveryFormatAgreeWithTheExitCode()
+    {
+        var warningOnly = Path.Combine(Samples.InvalidDirectory, Expectation.Load().First(e => e.Severity == "warning").File);
+
+        var text = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors");
+        var json = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "json");
+        var sarif = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "sarif");
+        var junit = await CliRunner.RunAsync("validate", warningOnly, "--warnings-as-errors", "--format", "junit");
+
+        Assert.All(new[] { text, json, sarif, junit }, r => Assert.Equal(1, r.ExitCode));
+        Assert.Contains("1 document(s): 0 valid, 1 invalid; 1 error(s), 0 warning(s).", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains(": error VR", text.Stdout, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(0, report.RootElement.GetProperty("summary").GetProperty("valid").GetInt32());
+        Assert.False(report.RootElement.GetProperty("files")[0].GetProperty("documents")[0].GetProperty("valid").GetBoolean());
+        using var log = JsonDocument.Parse(sarif.Stdout);
+        Assert.Equal("error", log.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("level").GetString());
+        Assert.Equal("1", XDocument.Parse(junit.Stdout).Root!.Attribute("failures")!.Value);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_UnrepresentableCharactersInIdsAndNames_AreEscapedInEveryFormat(string format)
+    {
+        var sample = File.ReadAllText(Samples.ValidFiles.First());
+        var id = JsonNode.Parse(sample)!["localRecordId"]!.GetValue<string>();
+        File.WriteAllText(Path.Combine(_temp, "surrogate.json"), sample.Replace($"\"{id}\"", "\"X\\ud800Y\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_temp, "control.json"), sample.Replace($"\"{id}\"", "\"X\\u0001Y\\nZ\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_temp, "name\u0001with\ncontrols.json"), sample);
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", _temp, "--format", format);
+
+        Assert.True(exit == 1, stderr);
+        Assert.DoesNotContain("\u0001", stdout + stderr, StringComparison.Ordinal); // the character itself, never raw
+        switch (format)
+        {
+            case "json":
+                using (var json = JsonDocument.Parse(stdout))
+                {
+                    Assert.Equal(2, json.RootElement.GetProperty("summary").GetProperty("invalid").GetInt32());
+                    Assert.Equal(3, json.RootElement.GetProperty("summary").GetProperty("documents").GetInt32());
+                }
+
+                break;
+            case "sarif":
+                JsonDocument.Parse(stdout).Dispose();
+                break;
+            case "junit":
+                Assert.Equal(3, XDocument.Parse(stdout).Descendants("testcase").Count());
+                break;
+            default:
+                Assert.Contains("3 document(s): 1 valid, 2 invalid", stdout, StringComparison.Ordinal);
+                break;
+        }
+    }
 }

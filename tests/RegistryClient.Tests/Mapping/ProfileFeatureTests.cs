@@ -25,6 +25,8 @@ public sealed class ProfileFeatureTests
             "/procedure/device/name": { "constant": "AngioJet" },
             "/outcome/complications": { "constant": [] },
             "/outcome/complications/0/type": { "column": "comp", "values": { "AKI": "acuteKidneyInjury" } },
+            "/outcome/complications/0/onsetDate": { "column": "cdate", "format": "dd/MM/yyyy" },
+            "/outcome/complications/0/severity": { "column": "csev", "values": { "MIN": "minor" } },
             "/outcome/complications/0/description": { "column": "note" }
           }
         }
@@ -37,14 +39,14 @@ public sealed class ProfileFeatureTests
     {
         var profile = Profile(Minimal.Replace("DELIM", delimiter));
         var d = delimiter;
-        var csv = $"id{d}nhs{d}dob{d}sex{d}segs{d}mdt{d}consent{d}proc{d}fluoro{d}comp{d}note\r\n" +
-                  $"E1{d}999 000 0018{d}29/02/1960{d}F{d}\"POP;EIV\"{d}yes{d}signed{d}28/02/2024{d}{d}AKI{d}\"Rise in creatinine{d} settled\nwith fluids\"\r\n" +
-                  $"E2{d}999-000-0026{d}01/03/1960{d}M{d}POP{d}N{d}verbal{d}01/03/2024{d}12.5{d}{d}\r\n";
+        var csv = $"id{d}nhs{d}dob{d}sex{d}segs{d}mdt{d}consent{d}proc{d}fluoro{d}comp{d}cdate{d}csev{d}note\r\n" +
+                  $"E1{d}999 000 0018{d}29/02/1960{d}F{d}\"POP;EIV\"{d}yes{d}signed{d}28/02/2024{d}{d}AKI{d}29/02/2024{d}MIN{d}\"Rise in creatinine{d} settled\nwith fluids\"\r\n" +
+                  $"E2{d}999-000-0026{d}01/03/1960{d}M{d}POP{d}N{d}verbal{d}01/03/2024{d}12.5{d}{d}{d}{d}\r\n";
 
         var results = await MapAsync(profile, "\uFEFF" + csv);
 
         Assert.All(results, r => Assert.Empty(r.Errors));
-        var (first, second) = (results[0].Document!, results[1].Document!);
+        var (first, second) = (MappingTestData.Json(results[0]), MappingTestData.Json(results[1]));
         Assert.Equal("9990000018", At(first, "/patient/nhsNumber")!.GetValue<string>());          // spaces stripped
         Assert.Equal("9990000026", At(second, "/patient/nhsNumber")!.GetValue<string>());         // hyphens stripped
         Assert.Equal(63, At(first, "/patient/ageAtProcedure")!.GetValue<int>());                  // 29 Feb birthday not yet reached on 28 Feb
@@ -69,7 +71,7 @@ public sealed class ProfileFeatureTests
     {
         var profile = Profile(Minimal.Replace("\"csv\"", "\"jsonl\"").Replace("DELIM", ","));
         var jsonl = """
-            {"id":"E1","nhs":"9990000018","dob":"01/01/1970","sex":"F","segs":"CFV","mdt":true,"consent":"signed","proc":"02/01/2024","fluoro":3}
+            {"id":"E1","nhs":"9990000018","dob":"01/01/1970","sex":"F","segs":"CFV","mdt":true,"consent":"signed","proc":"02/01/2024","fluoro":3,"comp":null,"cdate":null,"csev":null,"note":null}
 
             {"id":"E2","nhs":"9990000026","dob":"01/01/1970","sex":"Z","segs":"CFV","mdt":false,"consent":"signed","proc":"02/01/2024"}
             not json
@@ -77,7 +79,7 @@ public sealed class ProfileFeatureTests
 
         var results = await MapAsync(profile, jsonl);
 
-        Assert.Equal(3, At(results[0].Document!, "/procedure/fluoroscopyTimeMinutes")!.GetValue<double>());
+        Assert.Equal(3, At(MappingTestData.Json(results[0]), "/procedure/fluoroscopyTimeMinutes")!.GetValue<double>());
         Assert.Equal((3, "sex"), (results[1].Errors[0].Row, results[1].Errors[0].Column));
         Assert.Equal(4, results[2].Errors[0].Row);
     }
@@ -100,11 +102,11 @@ public sealed class ProfileFeatureTests
 
         var results = await MapAsync(profile, csv);
 
-        var followUps = results[0].Document!["followUps"]!.AsArray();
+        var followUps = MappingTestData.Json(results[0])["followUps"]!.AsArray();
         Assert.Equal(["days30", "months6"], followUps.Select(f => f!["timepoint"]!.GetValue<string>()));
         Assert.Equal(4, followUps[1]!["villaltaTotal"]!.GetValue<int>());
         Assert.Equal(3, results[0].Rows);
-        Assert.Null(results.Single(r => r.Row == 5).Document!["followUps"]);
+        Assert.Null(MappingTestData.Json(results.Single(r => r.Row == 5))["followUps"]);
         Assert.Equal("id", results.Single(r => r.Row == 6).Errors.Single().Column); // E1's follow-up under E2
         Assert.Equal("kind", results.Single(r => r.Row == 7).Errors.Single().Column);
     }
@@ -113,11 +115,11 @@ public sealed class ProfileFeatureTests
     public async Task AnEpisodeWithAnyBadCell_IsNotEmitted_AndEveryBadCellIsReported()
     {
         var profile = Profile(Minimal.Replace("DELIM", ","));
-        var csv = "id,nhs,dob,sex,segs,mdt,consent,proc,fluoro,comp,note\nE1,9990000018,1/1/1970,X,CFV;XYZ,maybe,signed,2024-01-02,ten,,\n";
+        var csv = "id,nhs,dob,sex,segs,mdt,consent,proc,fluoro,comp,cdate,csev,note\nE1,9990000018,1/1/1970,X,CFV;XYZ,maybe,signed,2024-01-02,ten,,,,\n";
 
         var result = Assert.Single(await MapAsync(profile, csv));
 
-        Assert.Null(result.Document);
+        Assert.Null(result.Submission);
         Assert.Equal(["dob", "fluoro", "mdt", "proc", "segs", "sex"], result.Errors.Select(e => e.Column).Order(StringComparer.Ordinal));
         Assert.All(result.Errors, e => Assert.Equal(2, e.Row));
     }
@@ -151,6 +153,23 @@ public sealed class ProfileFeatureTests
         Assert.Equal(4, Assert.Single(broken).Line);
     }
 
+    [Fact]
+    public async Task ALargeExport_KeepsItsOrder_AndEveryRow_WhileEpisodesAreFinishedInBatches()
+    {
+        var profile = Profile("""{ "key": "id", "fields": { "/localRecordId": { "column": "id" }, "/patient/ageAtProcedure": { "column": "age" } } }""");
+        var csv = new StringBuilder("id,age\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            csv.Append("E").Append(i).Append(',').Append(i % 97 == 0 ? "old" : "50").Append('\n');
+        }
+
+        var results = await MapAsync(profile, csv.ToString());
+
+        Assert.Equal(Enumerable.Range(2, 2000), results.Select(r => r.Row));
+        Assert.Equal(Enumerable.Range(0, 2000).Where(i => i % 97 == 0).Select(i => i + 2), results.Where(r => r.Errors.Count > 0).Select(r => r.Row));
+        Assert.All(results.Where(r => r.Submission is not null), r => Assert.Equal("E" + (r.Row - 2), r.Submission!.LocalRecordId));
+    }
+
     [Theory]
     [InlineData("29/02/2024", "dd/MM/yyyy")]
     [InlineData("29/02/2023", "dd/MM/yyyy")]
@@ -168,6 +187,6 @@ public sealed class ProfileFeatureTests
     {
         var expected = DateTime.TryParseExact(text, format, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date);
 
-        Assert.Equal((expected, date), (Conversion.TryParseDate(text, format, out var fast), fast));
+        Assert.Equal((expected, date), (DateFormats.TryParse(text, format, out var fast), fast));
     }
 }

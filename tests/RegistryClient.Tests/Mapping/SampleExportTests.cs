@@ -18,8 +18,8 @@ public sealed class SampleExportTests
         Assert.Equal(
             [(6, "sex"), (12, "proc_date"), (19, "removed_pct"), (32, "segments"), (39, ""), (55, "episode_id")],
             errors);
-        Assert.Equal(31, results.Count(r => r.Document is not null));
-        Assert.All(results.Where(r => r.Errors.Count > 0), r => Assert.Null(r.Document)); // never half-filled
+        Assert.Equal(31, results.Count(r => r.Submission is not null));
+        Assert.All(results.Where(r => r.Errors.Count > 0), r => Assert.Null(r.Submission)); // never half-filled
         Assert.Equal(54, results.Sum(r => r.Rows)); // every data row accounted for
     }
 
@@ -30,9 +30,9 @@ public sealed class SampleExportTests
         var results = await MappingTestData.MapAsync(MappingTestData.SampleProfile(), File.ReadAllText(MappingTestData.ExportFile));
 
         var reports = new List<ValidationReport>();
-        foreach (var document in results.Select(r => r.Document).OfType<System.Text.Json.Nodes.JsonObject>())
+        foreach (var submission in results.Select(r => r.Submission).OfType<RegistryClient.Model.Submission>())
         {
-            reports.Add(await validator.ValidateAsync(document.ToJsonString()));
+            reports.Add(await validator.ValidateAsync(submission));
         }
 
         Assert.Equal(30, reports.Count(r => r.IsValid));
@@ -46,7 +46,14 @@ public sealed class SampleExportTests
     {
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "mapping-profile.v1.schema.json"));
 
-        Assert.Empty(schema.Validate(File.ReadAllText(MappingTestData.ProfileFile)));
+        foreach (var profile in Directory.GetFiles(Path.Combine(Samples.RepositoryRoot, "samples", "mappings"), "*.json"))
+        {
+            Assert.Empty(schema.Validate(File.ReadAllText(profile)));
+        }
+
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "input": { "delimiter": "\"" }, "fields": {} }"""));
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "input": { "encoding": "ebcdic" }, "fields": {} }"""));
+        Assert.NotEmpty(schema.Validate("""{ "key": "id", "fields": {}, "groups": [ { "target": "/followUps" } ] }"""));
         Assert.NotEmpty(schema.Validate("""{ "key": "id", "fields": { "/patient/sex": { "colum": "sex" } } }"""));
     }
 

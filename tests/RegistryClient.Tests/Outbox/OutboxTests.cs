@@ -1,14 +1,18 @@
-using RegistryClient.Tests.Http;
 using RegistryClient.Http;
+using RegistryClient.Model;
 using RegistryClient.Outbox;
 using RegistryClient.Outbox.Sqlite;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Http;
 
 namespace RegistryClient.Tests.Outbox;
 
+/// <summary>The outbox and the batch submitter against the sandbox: receipts, refusals, outages and a disk that fills mid-drain.</summary>
 public sealed class OutboxTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-outbox-").FullName;
+
+    private string OutboxPath => Path.Combine(_directory, "outbox.db");
 
     public void Dispose()
     {
@@ -17,39 +21,20 @@ public sealed class OutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task Enqueue_IsDurable_AndIdempotentByKey()
-    {
-        var path = Path.Combine(_directory, "outbox.db");
-        var submission = TestSubmissions.Load();
-        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(path))
-        {
-            var submitter = new BatchSubmitter(VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = new Uri("https://registry.example.org/"), Token = "t" }), outbox);
-            var first = await submitter.EnqueueAsync(submission);
-            var again = await submitter.EnqueueAsync(submission);
-            await submitter.EnqueueAsync(submission with { LocalRecordId = "OTHER-1" });
-
-            Assert.Equal(first, again with { Body = first.Body });
-            Assert.Equal(OutboxState.Pending, first.State);
-        }
-
-        using var reopened = await SqliteSubmissionOutbox.OpenAsync(path);
-        Assert.Equal(new OutboxCounts(2, 0, 0), await reopened.CountAsync(CancellationToken.None));
-        var pending = await reopened.PendingAsync(10, CancellationToken.None);
-        Assert.Equal([IdempotencyKey.For(submission), IdempotencyKey.For(submission with { LocalRecordId = "OTHER-1" })], pending.Select(p => p.IdempotencyKey));
-    }
-
-    [Fact]
-    public async Task Drain_RecordsReceiptsAndRejections_AndNeverSendsASettledEntryAgain()
+    public async Task Drain_RecordsEachVersionAndTheRegistrysAnswer_AndNeverSendsASettledOneAgain()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
         using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
-        using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(_directory, "outbox.db"));
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
         var submitter = new BatchSubmitter(client, outbox);
         foreach (var submission in TestSubmissions.Many(5))
         {
             await submitter.EnqueueAsync(submission);
         }
 
+        var (before, after) = TestCases.LastFollowUp("RJ1-PMT-GROWS");
+        await submitter.EnqueueAsync(before);
+        await submitter.EnqueueAsync(after);
         var invalid = TestSubmissions.Load() with { LocalRecordId = "NO-CONSENT" };
         await submitter.EnqueueAsync(invalid with { Governance = invalid.Governance with { ConsentRecorded = false } });
 
@@ -57,32 +42,135 @@ public sealed class OutboxTests : IDisposable
         var requestsAfterFirst = sandbox.Requests;
         var second = await submitter.DrainAsync(concurrency: 3);
 
-        Assert.Equal((5, 0, 1, 0), (first.Accepted, first.Replayed, first.Rejected, first.Pending));
-        Assert.Equal((0, 0, 0, 0), (second.Accepted, second.Replayed, second.Rejected, second.Pending));
+        Assert.Equal((6, 1, 0, 1, 0), (first.Created, first.Amended, first.Unchanged, first.Rejected, first.Pending));
+        Assert.Equal((0, 0, 0, 0, 0), (second.Created, second.Amended, second.Unchanged, second.Rejected, second.Pending));
         Assert.Equal(requestsAfterFirst, sandbox.Requests);
-        Assert.Equal(new OutboxCounts(0, 5, 1), await outbox.CountAsync(CancellationToken.None));
-        Assert.Equal((5, 5), await sandbox.CountAsync());
+        Assert.Equal(new OutboxCounts(0, 7, 1, 0), await outbox.CountAsync());
+        var history = await outbox.HistoryAsync("RJ1", "RJ1-PMT-GROWS");
+        Assert.Equal([(SubmissionStatus.Created, 1), (SubmissionStatus.Amended, 2)], history.Select(v => (v.Outcome!.Value, v.RegistryVersion!.Value)));
+        Assert.Equal(6, (await sandbox.CountAsync()).Submissions); // five cases and one that grew to version 2
+        Assert.Contains("rejected: VR006", Assert.Single(first.Refused).LastError, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Drain_RegistryDown_KeepsEverythingPendingForTheNextRun()
+    public async Task Drain_RegistryDown_KeepsEverythingPendingWithTheReason()
     {
         using var client = VenousRegistryClient.Create(new RegistryClientOptions
         {
             Endpoint = new Uri("http://127.0.0.1:9/"), // discard port: connection refused
             Token = "t",
-            MaxRetryAttempts = 1,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+            MaxRetryAttempts = 0,
         });
-        using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(_directory, "outbox.db"));
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
         var submitter = new BatchSubmitter(client, outbox);
         await submitter.EnqueueAsync(TestSubmissions.Load());
 
         var summary = await submitter.DrainAsync(concurrency: 1);
 
         Assert.Equal(1, summary.Pending);
-        var entry = Assert.Single(await outbox.PendingAsync(10, CancellationToken.None));
+        var entry = Assert.Single(await outbox.PendingAsync(10));
         Assert.Equal(1, entry.Attempts);
-        Assert.Contains("network error", entry.LastError, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(entry.LastError));
+    }
+
+    /// <summary>
+    /// The outbox's disk fills in the middle of a drain (a fault-injecting outbox refuses the 4th receipt as SQLite
+    /// would, SQLITE_FULL). The drain stops sending at once and says how many answers it could not record; once space
+    /// returns, the next run recovers that receipt from the registry as unchanged, and nothing is stored twice.
+    /// </summary>
+    [Fact]
+    public async Task DiskFillsMidDrain_TheDrainStops_AndTheNextRunRecordsWhatTheRegistryStored()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        using var sqlite = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var outbox = new FillingOutbox(sqlite, storedBeforeFull: 3);
+        var submitter = new BatchSubmitter(client, outbox);
+        foreach (var submission in TestSubmissions.Many(10))
+        {
+            await submitter.EnqueueAsync(submission);
+        }
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => submitter.DrainAsync(concurrency: 1));
+        var casesWhenFull = (await sandbox.CountAsync()).Submissions;
+        outbox.Full = false; // space returns
+        var rerun = await submitter.DrainAsync(concurrency: 1);
+
+        Assert.Equal(OutboxProblem.Full, ex.Problem);
+        Assert.Contains("1 version(s) the registry stored in this run could not be recorded", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4, casesWhenFull); // stopped at the first unrecordable receipt: nothing more was sent
+        Assert.Equal((6, 1, 0), (rerun.Created, rerun.Unchanged, rerun.Pending));
+        Assert.Equal(new OutboxCounts(0, 10, 0, 0), await sqlite.CountAsync());
+        Assert.All(await SubmitCommandTests.CasesAsync(sandbox), c => Assert.Equal(1, c.Version));
+    }
+
+    /// <summary>The same on a real full disk: a 512 KB tmpfs, filled after the outbox is written.</summary>
+    [SkippableFact]
+    public async Task RealDiskFillsMidDrain_TheRegistrysReceiptsAreRecordedOnceSpaceReturns()
+    {
+        await using var disk = await SmallDisk.MountAsync(kilobytes: 512);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        var path = Path.Combine(disk.Path, "outbox.db");
+        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(path))
+        {
+            var submitter = new BatchSubmitter(client, outbox);
+            foreach (var submission in TestSubmissions.Many(10))
+            {
+                await submitter.EnqueueAsync(submission);
+            }
+
+            var filler = disk.Fill();
+            var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => submitter.DrainAsync(concurrency: 2));
+            Assert.Equal(OutboxProblem.Full, ex.Problem);
+            Assert.InRange((await sandbox.CountAsync()).Submissions, 1, 9);
+            File.Delete(filler);
+        }
+
+        using (var reopened = await SqliteSubmissionOutbox.OpenAsync(path))
+        {
+            var rerun = await new BatchSubmitter(client, reopened).DrainAsync(concurrency: 2);
+            Assert.Equal(0, rerun.Pending);
+            Assert.True(rerun.Unchanged >= 1, "the receipts lost to the full disk come back as unchanged");
+            Assert.Equal(new OutboxCounts(0, 10, 0, 0), await reopened.CountAsync());
+        }
+
+        Assert.Equal((10, 10), await sandbox.CountAsync());
+        Assert.All(await SubmitCommandTests.CasesAsync(sandbox), c => Assert.Equal(1, c.Version));
+    }
+
+    /// <summary>An outbox whose disk is full after a number of receipts: it refuses writes as SQLite would (SQLITE_FULL).</summary>
+    private sealed class FillingOutbox(ISubmissionOutbox inner, int storedBeforeFull) : ISubmissionOutbox
+    {
+        private int _stored;
+
+        public bool Full { get; set; }
+
+        public Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) => inner.PendingAsync(limit, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
+
+        public Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _stored) > storedBeforeFull && _stored <= storedBeforeFull + 1)
+            {
+                Full = true;
+            }
+
+            return Full ? Task.FromException(DiskFull()) : inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
+        }
+
+        public Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException(DiskFull()) : inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
+
+        public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException(DiskFull()) : inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
+
+        public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+
+        private static OutboxUnavailableException DiskFull() => new(OutboxProblem.Full, "outbox.db", "The outbox outbox.db cannot record more: its disk is full.");
     }
 }

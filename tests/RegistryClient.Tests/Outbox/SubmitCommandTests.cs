@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using RegistryClient.Tests.Cli;
-using RegistryClient.Tests.Http;
+using RegistryClient.Http;
 using RegistryClient.Model;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Cli;
+using RegistryClient.Tests.Http;
 
 namespace RegistryClient.Tests.Outbox;
 
 public sealed class SubmitCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-submit-").FullName;
+
+    private string OutboxPath => Path.Combine(_directory, "outbox.db");
 
     public void Dispose()
     {
@@ -22,10 +25,7 @@ public sealed class SubmitCommandTests : IDisposable
     public async Task Submit_QueuesValidOnes_ReportsInvalidOnes_AndARerunSendsNothing()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
-        Environment.SetEnvironmentVariable("SUBMIT_TEST_TOKEN", sandbox.Token);
-        var outbox = Path.Combine(_directory, "outbox.db");
-        string[] args = ["submit", Samples.ValidDirectory, Path.Combine(Samples.InvalidDirectory, "vr006-consent-not-recorded.json"),
-            "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", "SUBMIT_TEST_TOKEN", "--outbox", outbox];
+        string[] args = ["submit", Samples.ValidDirectory, Path.Combine(Samples.InvalidDirectory, "vr006-consent-not-recorded.json"), .. Connection(sandbox)];
 
         var (exit, stdout, stderr) = await CliRunner.RunAsync(args);
         var requests = sandbox.Requests;
@@ -33,11 +33,75 @@ public sealed class SubmitCommandTests : IDisposable
 
         Assert.Equal(1, exit); // one invalid file
         Assert.Contains("vr006-consent-not-recorded.json:", stderr, StringComparison.Ordinal);
-        Assert.Contains("accepted 10", stdout, StringComparison.Ordinal);
+        Assert.Contains("this run: created 10, amended 0, unchanged 0, stale 0, rejected 0, withdrawn 0; pending 0.", stdout, StringComparison.Ordinal);
         Assert.Equal(1, again);
-        Assert.Contains("10 of them settled by an earlier run", againOut, StringComparison.Ordinal);
+        Assert.Contains("10 settled by an earlier run and not sent again; this run: created 0,", againOut, StringComparison.Ordinal);
         Assert.Equal(requests, sandbox.Requests);
         Assert.Equal((10, 10), await sandbox.CountAsync());
+    }
+
+    /// <summary>
+    /// The story of the issue, by hand: submit a sample, then the same sample with one more follow-up, then the first
+    /// file again. One case, at version 2, holding the follow-up; the third run is stale and sends nothing.
+    /// </summary>
+    [Fact]
+    public async Task Submit_ThenAFollowUp_ThenTheOldFileAgain_LeavesOneCaseAtVersion2_AndTheOldFileIsStale()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var (before, after) = TestCases.LastFollowUp();
+        var first = await WriteAsync("export-2025-02.json", before);
+        var second = await WriteAsync("export-2025-03.json", after);
+
+        var run1 = await CliRunner.RunAsync(["submit", first, .. Connection(sandbox)]);
+        var run2 = await CliRunner.RunAsync(["submit", second, .. Connection(sandbox)]);
+        var requests = sandbox.Requests;
+        var run3 = await CliRunner.RunAsync(["submit", first, .. Connection(sandbox)]);
+
+        Assert.Equal(0, run1.ExitCode);
+        Assert.Contains("created 1, amended 0", run1.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, run2.ExitCode);
+        Assert.Contains("created 0, amended 1", run2.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, run3.ExitCode);
+        Assert.Contains($"stale {before.LocalRecordId}: equals an earlier version of the case", run3.Stdout, StringComparison.Ordinal);
+        Assert.Contains("created 0, amended 0, unchanged 0, stale 1, rejected 0", run3.Stdout, StringComparison.Ordinal);
+        Assert.Equal(requests, sandbox.Requests); // the stale run sent nothing at all
+        var registryCase = Assert.Single(await CasesAsync(sandbox));
+        Assert.Equal((2, SubmissionContentHash.Compute(after)), (registryCase.Version, registryCase.ContentHash));
+        Assert.Equal(2, (await sandbox.GetHistoryAsync(registryCase.Id)).Count);
+    }
+
+    [Fact]
+    public async Task Withdraw_ThenResubmit_IsRefusedAsWithdrawn_AndReported()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var (before, after) = TestCases.LastFollowUp();
+        Assert.Equal(0, (await CliRunner.RunAsync(["submit", await WriteAsync("a.json", before), .. Connection(sandbox)])).ExitCode);
+
+        var withdraw = await CliRunner.RunAsync("withdraw", "RJ1", before.LocalRecordId, "--reason", "consentWithdrawn", "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", TokenVariable(sandbox));
+        var again = await CliRunner.RunAsync("withdraw", "RJ1", before.LocalRecordId, "--reason", "consentWithdrawn", "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", TokenVariable(sandbox));
+        var resubmit = await CliRunner.RunAsync(["submit", await WriteAsync("b.json", after), .. Connection(sandbox)]);
+
+        Assert.True(withdraw.ExitCode == 0, withdraw.Stderr);
+        Assert.Contains($"withdrawn RJ1 {before.LocalRecordId}: case ", withdraw.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode); // withdrawing again answers the same tombstone
+        Assert.Equal(1, resubmit.ExitCode);
+        Assert.Contains($"withdrawn {before.LocalRecordId}: the registry's case was withdrawn; it can never be re-created", resubmit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("withdrawn 1; pending 0.", resubmit.Stdout, StringComparison.Ordinal);
+        var tombstone = Assert.Single(await CasesAsync(sandbox));
+        Assert.Equal((CaseStatus.Withdrawn, 1), (tombstone.Status, tombstone.Version));
+    }
+
+    [Fact]
+    public async Task Withdraw_OfAnUnknownCase_IsExit1_AndABadReasonIsAUsageError()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+
+        var unknown = await CliRunner.RunAsync("withdraw", "RJ1", "RJ1-PMT-NOSUCH", "--reason", "duplicate", "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", TokenVariable(sandbox));
+        var badReason = await CliRunner.RunAsync("withdraw", "RJ1", "RJ1-PMT-NOSUCH", "--reason", "changedMyMind", "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", TokenVariable(sandbox));
+
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("holds no case RJ1-PMT-NOSUCH for organisation RJ1", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badReason.ExitCode);
     }
 
     [Fact]
@@ -49,44 +113,239 @@ public sealed class SubmitCommandTests : IDisposable
         Assert.Contains("NO_SUCH_VARIABLE_SET", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Submit_OfAnEmptyDirectory_IsExit2_AndTouchesNothing()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_directory, "empty")).FullName;
+        Environment.SetEnvironmentVariable("SUBMIT_EMPTY_TOKEN", "t");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("submit", empty, "--endpoint", "http://127.0.0.1:9/", "--token-env", "SUBMIT_EMPTY_TOKEN", "--outbox", OutboxPath);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("holds no submission document", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+        Assert.False(File.Exists(OutboxPath));
+    }
+
+    [Fact]
+    public async Task Submit_ToAnUnreachableRegistry_SaysWhyEachSubmissionIsPending()
+    {
+        Environment.SetEnvironmentVariable("SUBMIT_UNREACHABLE_TOKEN", "t");
+        var input = await WriteAsync("two.ndjson", TestSubmissions.Many(2).ToArray());
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("submit", input, "--endpoint", "http://127.0.0.1:9/", "--token-env", "SUBMIT_UNREACHABLE_TOKEN",
+            "--outbox", OutboxPath, "--max-retries", "1");
+
+        Assert.Equal(2, exit);
+        foreach (var localRecordId in new[] { "RJ1-PMT-LOAD-00001", "RJ1-PMT-LOAD-00002" })
+        {
+            Assert.Contains($"pending {localRecordId}: 1 attempt(s), last error: network error: connection refused (is the registry running at this endpoint?) (after 2 HTTP attempts)", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("pending 2.", stdout, StringComparison.Ordinal);
+        Assert.Contains("run the same command again", stderr, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\b999\d{7}\b", stdout + stderr);
+    }
+
+    [Fact]
+    public async Task Submit_WithHttpsToAnHttpPort_SaysWhyItIsPending()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var https = new UriBuilder(sandbox.BaseAddress) { Scheme = "https" }.Uri.ToString();
+        var input = await WriteAsync("one.json", TestSubmissions.Load());
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("submit", input, "--endpoint", https, "--token-env", TokenVariable(sandbox), "--outbox", OutboxPath, "--max-retries", "0");
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stdout.Split('\n'), l => l.StartsWith("pending RJ1-", StringComparison.Ordinal));
+        Assert.EndsWith("1 attempt(s), last error: network error: TLS handshake failed (is the endpoint https on a port that speaks plain http, or is its certificate untrusted?)", line, StringComparison.Ordinal);
+        Assert.Equal((0, 0), await sandbox.CountAsync());
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("text")]
+    public async Task Submit_WithACorruptOutbox_IsOneLineAndExit2_AndSendsNothing(string kind)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        if (kind == "garbage")
+        {
+            await File.WriteAllBytesAsync(OutboxPath, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 % 253))]);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(OutboxPath, "this is not an outbox\n");
+        }
+
+        var (exit, _, stderr) = await CliRunner.RunAsync(["submit", Samples.ValidDirectory, .. Connection(sandbox)]);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith($"registry submit: The outbox {OutboxPath} is not a readable outbox", line, StringComparison.Ordinal);
+        Assert.Contains("move it aside and run again", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, sandbox.Requests);
+    }
+
+    [SkippableFact]
+    public async Task Submit_WithTheOutboxOnAFullDisk_IsOneLineAndExit2()
+    {
+        await using var disk = await SmallDisk.MountAsync(kilobytes: 256);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var outbox = Path.Combine(disk.Path, "outbox.db");
+        disk.Fill();
+
+        var (exit, _, stderr) = await CliRunner.RunAsync(["submit", Samples.ValidDirectory, .. Connection(sandbox, outbox)]);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Trim().Split('\n'));
+        Assert.StartsWith($"registry submit: The outbox {outbox} ", line, StringComparison.Ordinal);
+        Assert.Contains("full", line, StringComparison.Ordinal);
+        Assert.Equal(0, sandbox.Requests);
+    }
+
+    /// <summary>Two real `registry submit` processes on one outbox: the second waits, then refuses, naming the first's pid.</summary>
+    [Fact]
+    public async Task TwoSubmitProcesses_OnOneOutbox_TheSecondRefusesNamingTheFirst()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Latency = TimeSpan.FromMilliseconds(100) });
+        var input = await WriteAsync("many.ndjson", TestSubmissions.Many(400).ToArray());
+
+        using var first = StartSubmit(sandbox, input, OutboxPath, concurrency: 1);
+        try
+        {
+            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions > 0 || first.HasExited);
+            Assert.False(first.HasExited, "the first run ended before the second started; nothing was tested");
+            using var second = StartSubmit(sandbox, input, OutboxPath, concurrency: 1);
+            var stderr = await second.StandardError.ReadToEndAsync();
+            await second.WaitForExitAsync();
+
+            Assert.Equal(2, second.ExitCode);
+            Assert.Equal($"registry submit: another registry submit is using {OutboxPath} (pid {first.Id}); wait for it to finish, or use another --outbox.", stderr.Trim());
+        }
+        finally
+        {
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+    }
+
     /// <summary>
-    /// The crash test: a real `registry submit` process sending 1,000 submissions through 20% faults is killed with
-    /// SIGKILL partway, then run again; the registry must hold exactly 1,000, one per local record.
+    /// Two processes, each with its own outbox (two machines, say), amend the same 20 cases at once with different
+    /// content: no update is lost (each amendment is a version of the one case) and no second case appears.
     /// </summary>
     [Fact]
-    public async Task Submit_KilledPartway_ThenRerun_StoresEachSubmissionExactlyOnce()
+    public async Task TwoProcesses_AmendingTheSameCasesAtOnce_LoseNoUpdate_AndCreateNoSecondCase()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, Latency = TimeSpan.FromMilliseconds(20) });
+        var ids = Enumerable.Range(1, 20).Select(i => $"RJ1-PMT-RACE-{i:00}").ToList();
+        var original = ids.Select(id => TestCases.LastFollowUp(id).Before).ToList();
+        var ours = ids.Select(id => TestCases.LastFollowUp(id).After).ToList();
+        var theirs = ours.Select(s => s with { Outcome = s.Outcome! with { EarlyAmbulation = !(s.Outcome.EarlyAmbulation ?? false) } }).ToList();
+        Assert.Equal(0, (await CliRunner.RunAsync(["submit", await WriteAsync("v1.ndjson", [.. original]), .. Connection(sandbox, Path.Combine(_directory, "setup.db"))])).ExitCode);
+
+        using var a = StartSubmit(sandbox, await WriteAsync("ours.ndjson", [.. ours]), Path.Combine(_directory, "a.db"), concurrency: 4);
+        using var b = StartSubmit(sandbox, await WriteAsync("theirs.ndjson", [.. theirs]), Path.Combine(_directory, "b.db"), concurrency: 4);
+        var outputs = await Task.WhenAll(a.StandardOutput.ReadToEndAsync(), b.StandardOutput.ReadToEndAsync());
+        await Task.WhenAll(a.WaitForExitAsync(), b.WaitForExitAsync());
+
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, string.Join("\n", outputs));
+        var cases = await CasesAsync(sandbox);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), cases.Select(c => c.LocalRecordId).Order(StringComparer.Ordinal));
+        foreach (var registryCase in cases)
+        {
+            var history = await sandbox.GetHistoryAsync(registryCase.Id);
+            var i = ids.IndexOf(registryCase.LocalRecordId);
+            Assert.Equal(3, registryCase.Version);
+            Assert.Equal(SubmissionContentHash.Compute(original[i]), history[0].ContentHash);
+            Assert.Equal( // both amendments are versions of the one case, in whichever order they arrived
+                new[] { SubmissionContentHash.Compute(ours[i]), SubmissionContentHash.Compute(theirs[i]) }.Order(StringComparer.Ordinal),
+                history.Skip(1).Select(v => v.ContentHash).Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The crash test: a real `registry submit` process sending 500 cases, each as two versions (the episode at
+    /// discharge, then with its 24-month follow-up), through 20% faults is killed with SIGKILL partway, then run again;
+    /// the registry must hold exactly one case per episode, at version 2, holding the latest content.
+    /// </summary>
+    [Fact]
+    public async Task Submit_KilledPartway_ThenRerun_LeavesOneCasePerEpisodeHoldingTheLatestContent()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = 0.2, RetryAfterSeconds = 0, Seed = 1000 });
-        var input = Path.Combine(_directory, "thousand.ndjson");
-        await File.WriteAllLinesAsync(input, TestSubmissions.Many(1000).Select(s => JsonSerializer.Serialize(s, RegistryJsonContext.Default.Submission)));
-        var outbox = Path.Combine(_directory, "outbox.db");
+        var versions = Enumerable.Range(1, 500).Select(i => TestCases.LastFollowUp($"RJ1-PMT-LOAD-{i:00000}")).ToList();
+        var input = await WriteAsync("thousand.ndjson", [.. versions.Select(v => v.Before), .. versions.Select(v => v.After)]);
 
-        using (var first = StartSubmit(sandbox, input, outbox))
+        using (var first = StartSubmit(sandbox, input, OutboxPath, concurrency: 8))
         {
-            var deadline = Stopwatch.StartNew();
-            while ((await sandbox.CountAsync()).Submissions < 150 && !first.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(20);
-            }
-
+            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions >= 150 || first.HasExited);
             Assert.False(first.HasExited, "the first run finished before it could be killed; nothing was tested");
             first.Kill(); // SIGKILL on Linux: no handler, no flush, no goodbye
             await first.WaitForExitAsync();
         }
 
-        var storedAtKill = (await sandbox.CountAsync()).Submissions;
-        using (var second = StartSubmit(sandbox, input, outbox))
+        var casesAtKill = (await sandbox.CountAsync()).Submissions;
+        using (var second = StartSubmit(sandbox, input, OutboxPath, concurrency: 8))
         {
             var output = await second.StandardOutput.ReadToEndAsync();
             await second.WaitForExitAsync();
             Assert.True(second.ExitCode == 0, output + await second.StandardError.ReadToEndAsync());
         }
 
-        Assert.InRange(storedAtKill, 150, 999);
-        Assert.Equal((1000, 1000), await sandbox.CountAsync());
+        Assert.InRange(casesAtKill, 150, 499);
+        var cases = await CasesAsync(sandbox);
+        Assert.Equal(500, cases.Count);
+        var latest = versions.ToDictionary(v => v.After.LocalRecordId, v => SubmissionContentHash.Compute(v.After), StringComparer.Ordinal);
+        Assert.All(cases, c => Assert.Equal((2, latest[c.LocalRecordId]), (c.Version, c.ContentHash)));
     }
 
-    private static Process StartSubmit(SandboxServer sandbox, string input, string outbox)
+    internal static async Task<List<SubmissionReceipt>> CasesAsync(SandboxServer sandbox)
+    {
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });
+        var cases = new List<SubmissionReceipt>();
+        await foreach (var receipt in client.ListSubmissionsAsync("RJ1"))
+        {
+            cases.Add(receipt);
+        }
+
+        return cases;
+    }
+
+    private string[] Connection(SandboxServer sandbox, string? outbox = null) =>
+        ["--endpoint", sandbox.BaseAddress.ToString(), "--token-env", TokenVariable(sandbox), "--outbox", outbox ?? OutboxPath];
+
+    private static string TokenVariable(SandboxServer sandbox)
+    {
+        Environment.SetEnvironmentVariable("SUBMIT_TEST_TOKEN", sandbox.Token);
+        return "SUBMIT_TEST_TOKEN";
+    }
+
+    private async Task<string> WriteAsync(string name, params Submission[] submissions)
+    {
+        var path = Path.Combine(_directory, name);
+        if (name.EndsWith(".ndjson", StringComparison.Ordinal))
+        {
+            await File.WriteAllLinesAsync(path, submissions.Select(s => JsonSerializer.Serialize(s, RegistryJsonContext.Default.Submission)));
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(path, JsonSerializer.SerializeToUtf8Bytes(submissions.Single(), RegistryJsonContext.Default.Submission));
+        }
+
+        return path;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition() && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static Process StartSubmit(SandboxServer sandbox, string input, string outbox, int concurrency)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -95,7 +354,7 @@ public sealed class SubmitCommandTests : IDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "registry.dll"), "submit", input, "--endpoint", sandbox.BaseAddress.ToString(), "--outbox", outbox, "--concurrency", "8" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "registry.dll"), "submit", input, "--endpoint", sandbox.BaseAddress.ToString(), "--outbox", outbox, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,53 +1,22 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Xunit.Abstractions;
+
 namespace RegistryClient.Tests.Packaging;
 
 /// <summary>
-/// The package works outside the solution: pack the library (already built by the test run's build), then restore it
-/// from a local folder feed into a throw-away console project that validates a sample and submits nothing.
+/// The packages work outside the solution: pack the libraries (already built by the test run's build), then restore
+/// them from a local folder feed into throw-away consumer projects, as an integration engineer would.
 /// </summary>
-public sealed class PackageConsumerTests : IDisposable
+public sealed class PackageConsumerTests(PackedLibraries packages, ITestOutputHelper log) : IClassFixture<PackedLibraries>
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("registry-consumer-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    private const long BinBudgetBytes = 15L * 1024 * 1024;
 
     [Fact]
-    public async Task PackedLibrary_RestoresIntoAFreshProject_AndValidatesASample()
+    public async Task CoreAlone_InANet10Service_ValidatesASample_WithNoNativeBinaryAndASmallBin()
     {
-        // A unique version, so that NuGet's global package cache cannot hand back an older build of the same version.
-        var version = "1.0.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-        var feed = Path.Combine(_directory, "feed");
-        var library = Path.Combine(Samples.RepositoryRoot, "src", "RegistryClient", "RegistryClient.csproj");
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        await Run(Samples.RepositoryRoot, "pack", library, "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}");
-        Assert.True(File.Exists(Path.Combine(feed, $"RegistryClient.{version}.nupkg")));
-        Assert.True(File.Exists(Path.Combine(feed, $"RegistryClient.{version}.snupkg")));
-
-        var consumer = Path.Combine(_directory, "consumer");
-        Directory.CreateDirectory(consumer);
-        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <NoWarn>$(NoWarn);NU1603</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="RegistryClient" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        var consumer = packages.CreateConsumer("net10.0", "RegistryClient");
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
             using RegistryClient.Validation;
 
@@ -57,12 +26,138 @@ public sealed class PackageConsumerTests : IDisposable
             return report.IsValid ? 0 : 1;
             """);
 
-        var output = await Run(consumer, "run", "--", Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));
+        var output = await PackedLibraries.Dotnet(consumer, "run", "--", Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));
 
         Assert.Contains("valid=True issues=0 rules=21", output, StringComparison.Ordinal);
+        var bin = Path.Combine(consumer, "bin");
+        var files = Directory.EnumerateFiles(bin, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
+        Assert.Empty(files.Where(IsNative).Select(f => Path.GetRelativePath(bin, f.FullName)));
+        var size = files.Sum(f => f.Length);
+        log.WriteLine($"net10.0 consumer of the core: bin/ {size / 1024.0 / 1024.0:0.0} MB in {files.Count} files");
+        Assert.True(size < BinBudgetBytes, $"bin/ holds {size / 1024.0 / 1024.0:0.0} MB in {files.Count} files; the budget is 15 MB");
     }
 
-    private static async Task<string> Run(string directory, params string[] args)
+    [Fact]
+    public async Task Net8Consumer_GetsTheNet8Assets_NotTheNetFrameworkOnes()
+    {
+        var consumer = packages.CreateConsumer("net8.0", "RegistryClient");
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), "System.Console.WriteLine(typeof(RegistryClient.Validation.SubmissionValidator));");
+
+        // Restore and build only: the net8.0 runtime need not be installed to see which assets NuGet chose.
+        await PackedLibraries.Dotnet(consumer, "build");
+
+        var assets = JsonNode.Parse(File.ReadAllText(Path.Combine(consumer, "obj", "project.assets.json")))!;
+        var library = assets["targets"]!["net8.0"]!.AsObject().Single(p => p.Key.StartsWith("RegistryClient/", StringComparison.Ordinal)).Value!;
+        Assert.Equal(["lib/net8.0/RegistryClient.dll"], library["compile"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["lib/net8.0/RegistryClient.dll"], library["runtime"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData("RegistryClient")]
+    [InlineData("RegistryClient.Outbox.Sqlite")]
+    [InlineData("RegistryClient.Testing")]
+    public void EveryLibraryPackage_CarriesItsOwnReadme_WrittenForPackageUsers(string id)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Feed, $"{id}.{packages.Version}.nupkg"));
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal("README.md", metadata.Elements().Single(e => e.Name.LocalName == "readme").Value);
+
+        using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
+        var readme = reader.ReadToEnd();
+        Assert.StartsWith($"# {id}", readme, StringComparison.Ordinal);
+        Assert.Contains($"dotnet add package {id}", readme, StringComparison.Ordinal);
+        Assert.DoesNotContain("dotnet run --project", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnlyTheOutboxAndTestingPackages_BringTheSqliteNatives()
+    {
+        string[] Dependencies(string id)
+        {
+            using var package = ZipFile.OpenRead(Path.Combine(packages.Feed, $"{id}.{packages.Version}.nupkg"));
+            var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            return nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Distinct().ToArray();
+        }
+
+        Assert.DoesNotContain(Dependencies("RegistryClient"), d => d.StartsWith("SQLitePCLRaw", StringComparison.Ordinal) || d.Contains("Sqlite", StringComparison.Ordinal));
+        Assert.Contains("SQLitePCLRaw.bundle_e_sqlite3", Dependencies("RegistryClient.Outbox.Sqlite"));
+    }
+
+    [Fact]
+    public void TheOutboxPackage_GivesAnyCpuNetFrameworkAppsTheSqliteNatives()
+    {
+        // The targets copy the natives under runtimes/ for an app with no RuntimeIdentifier (the net462 smoke run under
+        // Mono proves the outbox then loads them); .NET Core consumers never import them.
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Feed, $"RegistryClient.Outbox.Sqlite.{packages.Version}.nupkg"));
+        var targets = package.Entries.Where(e => e.FullName.StartsWith("buildTransitive/", StringComparison.Ordinal)).Select(e => e.FullName);
+
+        Assert.Equal(["buildTransitive/net462/RegistryClient.Outbox.Sqlite.targets"], targets);
+    }
+
+    /// <summary>A native library: by extension, or by sitting in a NuGet <c>runtimes/*/native</c> folder.</summary>
+    private static bool IsNative(FileInfo file) =>
+        file.Extension is ".so" or ".dylib" or ".a" || file.FullName.Contains($"{Path.DirectorySeparatorChar}native{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+}
+
+/// <summary>Packs the library packages once, at a version no earlier run used, into a folder feed.</summary>
+public sealed class PackedLibraries : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("registry-consumer-").FullName;
+
+    /// <summary>Unique, so that NuGet's global package cache cannot hand back an older build of the same version.</summary>
+    public string Version { get; } = "1.0.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Feed => Path.Combine(_directory, "feed");
+
+    public async Task InitializeAsync()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        foreach (var project in new[] { "RegistryClient", "RegistryClient.Outbox.Sqlite", "RegistryClient.Testing" })
+        {
+            await Dotnet(Samples.RepositoryRoot, "pack", Path.Combine(Samples.RepositoryRoot, "src", project, project + ".csproj"),
+                "-c", configuration, "--no-build", "-o", Feed, $"-p:PackageVersion={Version}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new console project that references <paramref name="packageIds"/> from the feed.</summary>
+    public string CreateConsumer(string targetFramework, params string[] packageIds)
+    {
+        var consumer = Path.Combine(_directory, $"consumer-{targetFramework}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        var references = string.Concat(packageIds.Select(id => $"""<PackageReference Include="{id}" Version="{Version}" />"""));
+        File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>{targetFramework}</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>{references}</ItemGroup>
+            </Project>
+            """);
+        return consumer;
+    }
+
+    public static async Task<string> Dotnet(string directory, params string[] args)
     {
         var (exit, stdout, stderr) = await ExternalProcess.RunAsync("dotnet", directory, TimeSpan.FromMinutes(5), args);
         Assert.True(exit == 0, $"dotnet {string.Join(" ", args)} failed:\n{stdout}{stderr}");

@@ -8,7 +8,7 @@ namespace RegistryClient.Tests.Validation;
 /// </summary>
 public sealed class FastPathAgreementTests
 {
-    private static readonly SubmissionValidator Validator = new(new SubmissionValidatorOptions { Today = () => SubmissionValidatorTests.Today });
+    private static readonly SubmissionValidator Validator = new(SubmissionValidatorTests.Options());
 
     public static TheoryData<string> AllSampleFiles() =>
         new(Samples.ValidFiles.Concat(Samples.InvalidFiles).Select(f => Path.GetRelativePath(Samples.RepositoryRoot, f)));

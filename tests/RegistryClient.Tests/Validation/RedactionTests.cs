@@ -83,6 +83,33 @@ public sealed class RedactionTests : IDisposable
         badPseudonym["patient"]!["pseudonym"] = Pseudonym;
         yield return ("bad-pseudonym", badPseudonym.ToJsonString());
 
+        var nameIsNumber = Base();
+        nameIsNumber["patient"]![BadNhsNumber] = "x";
+        yield return ("property-name-is-nhs-number", nameIsNumber.ToJsonString());
+
+        var nameIsBirthDate = Base();
+        nameIsBirthDate[DateOfBirth] = true;
+        yield return ("property-name-is-birth-date", nameIsBirthDate.ToJsonString());
+
+        var inEnum = Base();
+        inEnum["patient"]!["sex"] = BadNhsNumber;
+        yield return ("nhs-number-as-sex", inEnum.ToJsonString());
+
+        var inPattern = Base();
+        inPattern["submitter"]!["organisationCode"] = BadNhsNumber;
+        yield return ("nhs-number-as-organisation", inPattern.ToJsonString());
+
+        var inDate = Base();
+        inDate["presentation"]!["diagnosisDate"] = BadNhsNumber;
+        yield return ("nhs-number-as-date", inDate.ToJsonString());
+
+        var tooLong = Base();
+        tooLong["procedure"]!["device"]!["name"] = string.Concat(Enumerable.Repeat(BadNhsNumber, 11));
+        yield return ("nhs-number-in-long-text", tooLong.ToJsonString());
+
+        var repeated = Base().ToJsonString();
+        yield return ("repeated-identifier-key", repeated.Insert(1, $"\"{BadNhsNumber}\": 1, \"{BadNhsNumber}\": 2, "));
+
         yield return ("malformed", "{ \"patient\": { \"nhsNumber\": " + BadNhsNumber + "x, \"dob\": \"" + DateOfBirth + "\" } }");
         yield return ("unquoted-date", "{ \"patient\": { \"dob\": " + DateOfBirth + " } }");
     }

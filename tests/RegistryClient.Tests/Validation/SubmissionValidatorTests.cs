@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using RegistryClient.Model;
 using RegistryClient.Validation;
 
@@ -10,7 +11,11 @@ public sealed class SubmissionValidatorTests
 {
     internal static readonly DateTime Today = new(2026, 11, 24);
 
-    private static readonly SubmissionValidator Validator = new(new SubmissionValidatorOptions { Today = () => Today });
+    private static readonly SubmissionValidator Validator = new(Options());
+
+    /// <summary>Options whose clock stands at noon UTC on <see cref="Today"/>.</summary>
+    internal static SubmissionValidatorOptions Options() =>
+        new() { TimeProvider = new FakeTimeProvider(new DateTimeOffset(Today.AddHours(12), TimeSpan.Zero)) };
 
     [Theory]
     [MemberData(nameof(Samples.ValidFileNames), MemberType = typeof(Samples))]
@@ -85,7 +90,7 @@ public sealed class SubmissionValidatorTests
         Assert.Equal(files.Order(), expectations.Select(e => e.File).Order());
         foreach (var rule in SubmissionValidator.Rules)
         {
-            Assert.Contains(expectations, e => e.Code == rule.Descriptor.Code);
+            Assert.Contains(expectations, e => e.Code == rule.Code);
         }
 
         Assert.Contains(expectations, e => e.Code == IssueCodes.Parse);
@@ -223,6 +228,50 @@ public sealed class SubmissionValidatorTests
         var report = await Validator.ValidateAsync(text);
 
         Assert.Equal(2, report.Issues.Count(i => i.Code == "VR006"));
+    }
+
+    [Fact]
+    public async Task ValidateAsync_ReadableDocument_CarriesTheTypedSubmission()
+    {
+        var valid = await Validator.ValidateAsync(File.ReadAllBytes(Samples.ValidFiles.First()));
+        var ruleBreach = await Validator.ValidateAsync(File.ReadAllBytes(Path.Combine(Samples.InvalidDirectory, "vr006-consent-not-recorded.json")));
+        var schemaBreach = await Validator.ValidateAsync(File.ReadAllBytes(Path.Combine(Samples.InvalidDirectory, "schema-out-of-range-age.json")));
+        var unreadable = await Validator.ValidateAsync(File.ReadAllBytes(Path.Combine(Samples.InvalidDirectory, "parse-truncated-file.json")));
+
+        Assert.Equal(valid.LocalRecordId, valid.Submission?.LocalRecordId);
+        Assert.False(ruleBreach.Submission!.Governance.ConsentRecorded);
+        Assert.NotNull(schemaBreach.Submission);
+        Assert.Null(unreadable.Submission);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_DateInTheFuture_IsJudgedByTheInjectedClock()
+    {
+        var text = File.ReadAllText(Samples.ValidFiles.First());
+        var lastDate = new DateTimeOffset(2025, 3, 10, 12, 0, 0, TimeSpan.Zero); // the sample's latest follow-up
+        var clock = new FakeTimeProvider(lastDate.AddDays(-1));
+        var validator = new SubmissionValidator(new SubmissionValidatorOptions { TimeProvider = clock });
+
+        var before = await validator.ValidateAsync(text);
+        clock.Advance(TimeSpan.FromDays(1));
+        var onTheDay = await validator.ValidateAsync(text);
+
+        Assert.Equal("/followUps/3/assessmentDate", Assert.Single(before.Issues, i => i.Code == "VR008").Path);
+        Assert.True(onTheDay.IsValid);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_LoneSurrogateOrControlCharacterInLocalRecordId_IsReportedNotThrown()
+    {
+        var text = File.ReadAllText(Samples.ValidFiles.First());
+
+        var surrogate = await Validator.ValidateAsync(text.Replace("\"RJ1-PMT-2023-0001\"", "\"X\\ud800Y\"", StringComparison.Ordinal));
+        var control = await Validator.ValidateAsync(text.Replace("\"RJ1-PMT-2023-0001\"", "\"X\\u0001Y\"", StringComparison.Ordinal));
+        var typed = await Validator.ValidateAsync(control.Submission! with { LocalRecordId = "X\ud800Y" });
+
+        Assert.False(surrogate.IsValid);
+        Assert.Equal("/localRecordId", Assert.Single(control.Issues).Path);
+        Assert.False(typed.IsValid);
     }
 
     private sealed class EndlessStream : Stream

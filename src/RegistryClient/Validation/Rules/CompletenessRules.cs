@@ -6,7 +6,7 @@ namespace RegistryClient.Validation.Rules;
 /// VR020: a field DOMAIN.md marks "W" (its absence is a warning) is absent. An extension of the VR001-VR019 set,
 /// because the dictionary's warnings need a code of their own.
 /// </summary>
-public sealed class RecommendedFieldRule() : SubmissionRule("VR020", ValidationSeverity.Warning,
+internal sealed class RecommendedFieldRule() : SubmissionRule("VR020", ValidationSeverity.Warning,
     "a recommended field is absent (outcome, mdtSpecialties, totalDoseMg, compressionStockings, earlyAmbulation, villaltaTotal from six months)",
     "NICE HTG516 1.3 registry completeness")
 {
@@ -52,7 +52,7 @@ public sealed class RecommendedFieldRule() : SubmissionRule("VR020", ValidationS
 }
 
 /// <summary>VR021: each follow-up timepoint appears once. The schema cannot say "unique by property", so a rule does.</summary>
-public sealed class UniqueFollowUpTimepointRule() : SubmissionRule("VR021", ValidationSeverity.Error,
+internal sealed class UniqueFollowUpTimepointRule() : SubmissionRule("VR021", ValidationSeverity.Error,
     "a follow-up timepoint appears more than once", "data integrity")
 {
     /// <inheritdoc />

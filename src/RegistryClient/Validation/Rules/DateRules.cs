@@ -4,7 +4,7 @@ using RegistryClient.Model;
 namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR007: the procedure is within 14 days of diagnosis, when outcomes are likely better.</summary>
-public sealed class ProcedureWithinFourteenDaysRule() : SubmissionRule("VR007", ValidationSeverity.Warning,
+internal sealed class ProcedureWithinFourteenDaysRule() : SubmissionRule("VR007", ValidationSeverity.Warning,
     "procedureDate more than 14 days after diagnosisDate", "NICE HTG516 3.9")
 {
     /// <inheritdoc />
@@ -20,7 +20,7 @@ public sealed class ProcedureWithinFourteenDaysRule() : SubmissionRule("VR007", 
 }
 
 /// <summary>VR008: the episode's dates are in order and none is in the future.</summary>
-public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity.Error,
+internal sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity.Error,
     "dates out of order (symptom onset, diagnosis, procedure, discharge, follow-ups) or in the future", "data integrity")
 {
     /// <inheritdoc />
@@ -97,7 +97,7 @@ public sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeverity
 }
 
 /// <summary>VR016: each follow-up falls in its timepoint's window after the procedure.</summary>
-public sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSeverity.Warning,
+internal sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSeverity.Warning,
     "a follow-up assessmentDate far from its timepoint (days30: 14-60 days; months6: 4-9 months; months12: 10-15 months; months24: 21-30 months)",
     "follow-up quality")
 {
@@ -108,13 +108,8 @@ public sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSev
         var followUps = submission.FollowUps ?? [];
         for (var i = 0; i < followUps.Count; i++)
         {
-            var (from, to, window) = followUps[i].Timepoint switch
-            {
-                FollowUpTimepoint.Days30 => (procedure.AddDays(14), procedure.AddDays(60), "14-60 days"),
-                FollowUpTimepoint.Months6 => (procedure.AddMonths(4), procedure.AddMonths(9), "4-9 months"),
-                FollowUpTimepoint.Months12 => (procedure.AddMonths(10), procedure.AddMonths(15), "10-15 months"),
-                _ => (procedure.AddMonths(21), procedure.AddMonths(30), "21-30 months"),
-            };
+            var (from, to) = FollowUpWindow.Of(procedure, followUps[i].Timepoint);
+            var window = FollowUpWindow.Describe(followUps[i].Timepoint);
 
             var date = followUps[i].AssessmentDate;
             if (date < from || date > to)
@@ -127,7 +122,7 @@ public sealed class FollowUpWindowRule() : SubmissionRule("VR016", ValidationSev
 }
 
 /// <summary>VR017: no complication before the procedure, and no follow-up after a death.</summary>
-public sealed class ComplicationDateRule() : SubmissionRule("VR017", ValidationSeverity.Error,
+internal sealed class ComplicationDateRule() : SubmissionRule("VR017", ValidationSeverity.Error,
     "a complication onsetDate before procedureDate, or type death with a follow-up after it", "data integrity")
 {
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace RegistryClient.Validation.Rules;
 /// give, not the stated one: a submission that misstates an iliofemoral DVT as distal gets VR003, not a spurious VR004,
 /// and one that misstates a distal DVT as iliofemoral still needs its research study.
 /// </summary>
-public sealed class DistalDvtResearchOnlyRule() : SubmissionRule("VR004", ValidationSeverity.Error,
+internal sealed class DistalDvtResearchOnlyRule() : SubmissionRule("VR004", ValidationSeverity.Error,
     "dvtClass is femoropopliteal or calf and no researchStudy", "NICE HTG516 1.1")
 {
     /// <inheritdoc />
@@ -28,7 +28,7 @@ public sealed class DistalDvtResearchOnlyRule() : SubmissionRule("VR004", Valida
 }
 
 /// <summary>VR005: the clinical governance lead is informed of PMT for iliofemoral DVT (the class the clot segments give).</summary>
-public sealed class IliofemoralGovernanceLeadRule() : SubmissionRule("VR005", ValidationSeverity.Error,
+internal sealed class IliofemoralGovernanceLeadRule() : SubmissionRule("VR005", ValidationSeverity.Error,
     "dvtClass is iliofemoral and governanceLeadInformed is false", "NICE HTG516 1.2")
 {
     /// <inheritdoc />
@@ -43,7 +43,7 @@ public sealed class IliofemoralGovernanceLeadRule() : SubmissionRule("VR005", Va
 }
 
 /// <summary>VR006: written information was given and consent recorded.</summary>
-public sealed class InformationAndConsentRule() : SubmissionRule("VR006", ValidationSeverity.Error,
+internal sealed class InformationAndConsentRule() : SubmissionRule("VR006", ValidationSeverity.Error,
     "writtenInformationProvided or consentRecorded is false", "NICE HTG516 1.2")
 {
     /// <inheritdoc />
@@ -62,7 +62,7 @@ public sealed class InformationAndConsentRule() : SubmissionRule("VR006", Valida
 }
 
 /// <summary>VR009: a multidisciplinary team with vascular surgery, interventional radiology and haematology assessed the patient.</summary>
-public sealed class MultidisciplinaryTeamRule() : SubmissionRule("VR009", ValidationSeverity.Warning,
+internal sealed class MultidisciplinaryTeamRule() : SubmissionRule("VR009", ValidationSeverity.Warning,
     "mdtAssessed false, or mdtSpecialties misses vascularSurgery, interventionalRadiology or haematology", "NICE HTG516 3.8")
 {
     private static readonly MdtSpecialty[] Expected = [MdtSpecialty.VascularSurgery, MdtSpecialty.InterventionalRadiology, MdtSpecialty.Haematology];
@@ -86,7 +86,7 @@ public sealed class MultidisciplinaryTeamRule() : SubmissionRule("VR009", Valida
 }
 
 /// <summary>VR015: the research identifier has its register's format.</summary>
-public sealed class ResearchIdentifierFormatRule() : SubmissionRule("VR015", ValidationSeverity.Error,
+internal sealed class ResearchIdentifierFormatRule() : SubmissionRule("VR015", ValidationSeverity.Error,
     "researchStudy identifier does not match its registry's format", "NICE HTG516 1.4")
 {
     /// <inheritdoc />

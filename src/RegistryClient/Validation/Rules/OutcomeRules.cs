@@ -6,7 +6,7 @@ namespace RegistryClient.Validation.Rules;
 /// VR011: anticoagulation is planned for at least 3 months. Not applied when the outcome records the patient's death,
 /// where a planned duration no longer means anything.
 /// </summary>
-public sealed class AnticoagulationDurationRule() : SubmissionRule("VR011", ValidationSeverity.Warning,
+internal sealed class AnticoagulationDurationRule() : SubmissionRule("VR011", ValidationSeverity.Warning,
     "anticoagulation plannedDurationMonths under 3", "NICE HTG516 2.6")
 {
     /// <inheritdoc />
@@ -21,7 +21,7 @@ public sealed class AnticoagulationDurationRule() : SubmissionRule("VR011", Vali
 }
 
 /// <summary>VR018: the thrombus-removal grade agrees with the percentage removed.</summary>
-public sealed class ThrombusRemovalGradeRule() : SubmissionRule("VR018", ValidationSeverity.Error,
+internal sealed class ThrombusRemovalGradeRule() : SubmissionRule("VR018", ValidationSeverity.Error,
     "thrombusRemovalGrade disagrees with thrombusRemovedPercent", "NICE HTG516 3.2")
 {
     /// <summary>The grade of a removal percentage: grade 1 under 50%, grade 2 50-99%, grade 3 100%.</summary>

@@ -3,7 +3,7 @@ using RegistryClient.Model;
 namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR001: the NHS number passes the modulus 11 check.</summary>
-public sealed class NhsNumberCheckDigitRule() : SubmissionRule("VR001", ValidationSeverity.Error,
+internal sealed class NhsNumberCheckDigitRule() : SubmissionRule("VR001", ValidationSeverity.Error,
     "nhsNumber fails the modulus 11 check", "NHS number standard")
 {
     /// <inheritdoc />
@@ -17,7 +17,7 @@ public sealed class NhsNumberCheckDigitRule() : SubmissionRule("VR001", Validati
 }
 
 /// <summary>VR002: exactly one of nhsNumber and pseudonym.</summary>
-public sealed class PatientIdentifierRule() : SubmissionRule("VR002", ValidationSeverity.Error,
+internal sealed class PatientIdentifierRule() : SubmissionRule("VR002", ValidationSeverity.Error,
     "both or neither of nhsNumber and pseudonym", "data minimisation")
 {
     /// <inheritdoc />

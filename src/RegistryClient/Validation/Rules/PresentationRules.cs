@@ -3,7 +3,7 @@ using RegistryClient.Model;
 namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR003: dvtClass agrees with the class derived from clotSegments.</summary>
-public sealed class DvtClassDerivationRule() : SubmissionRule("VR003", ValidationSeverity.Error,
+internal sealed class DvtClassDerivationRule() : SubmissionRule("VR003", ValidationSeverity.Error,
     "dvtClass disagrees with clotSegments", "NICE HTG516 1.1")
 {
     /// <inheritdoc />
@@ -25,7 +25,7 @@ public sealed class DvtClassDerivationRule() : SubmissionRule("VR003", Validatio
 }
 
 /// <summary>VR010: the baseline Villalta total is the sum of its eleven items.</summary>
-public sealed class VillaltaTotalRule() : SubmissionRule("VR010", ValidationSeverity.Error,
+internal sealed class VillaltaTotalRule() : SubmissionRule("VR010", ValidationSeverity.Error,
     "villalta total differs from the sum of its eleven items", "Villalta scale")
 {
     /// <inheritdoc />
@@ -40,7 +40,7 @@ public sealed class VillaltaTotalRule() : SubmissionRule("VR010", ValidationSeve
 }
 
 /// <summary>VR019: phlegmasia cerulea dolens or venous gangrene is graded limb-threatening.</summary>
-public sealed class PhlegmasiaGradeRule() : SubmissionRule("VR019", ValidationSeverity.Warning,
+internal sealed class PhlegmasiaGradeRule() : SubmissionRule("VR019", ValidationSeverity.Warning,
     "phlegmasia is ceruleaDolens or venousGangrene but grade is not limbThreatening", "NICE HTG516 3.5")
 {
     /// <inheritdoc />

@@ -3,7 +3,7 @@ using RegistryClient.Model;
 namespace RegistryClient.Validation.Rules;
 
 /// <summary>VR012: no thrombolysis when it is contraindicated.</summary>
-public sealed class ContraindicatedThrombolysisRule() : SubmissionRule("VR012", ValidationSeverity.Error,
+internal sealed class ContraindicatedThrombolysisRule() : SubmissionRule("VR012", ValidationSeverity.Error,
     "thrombolysis timing is not none while contraindicated is true", "NICE HTG516 2.4")
 {
     /// <inheritdoc />
@@ -19,7 +19,7 @@ public sealed class ContraindicatedThrombolysisRule() : SubmissionRule("VR012", 
 }
 
 /// <summary>VR013: IVC filter details only when one was placed, and retrieval not before the procedure.</summary>
-public sealed class IvcFilterConsistencyRule() : SubmissionRule("VR013", ValidationSeverity.Error,
+internal sealed class IvcFilterConsistencyRule() : SubmissionRule("VR013", ValidationSeverity.Error,
     "ivcFilter type or retrievedDate while placed is false, or retrievedDate before procedureDate", "NICE HTG516 2.5")
 {
     /// <inheritdoc />
@@ -44,7 +44,7 @@ public sealed class IvcFilterConsistencyRule() : SubmissionRule("VR013", Validat
 }
 
 /// <summary>VR014: stents are placed in segments that had clot. Not applied when no clot segment is given (the schema reports that).</summary>
-public sealed class StentedSegmentRule() : SubmissionRule("VR014", ValidationSeverity.Warning,
+internal sealed class StentedSegmentRule() : SubmissionRule("VR014", ValidationSeverity.Warning,
     "a stented segment is not among clotSegments", "NICE HTG516 2.7")
 {
     /// <inheritdoc />

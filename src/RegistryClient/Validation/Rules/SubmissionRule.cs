@@ -2,18 +2,11 @@ using RegistryClient.Model;
 
 namespace RegistryClient.Validation.Rules;
 
-/// <summary>What a clinical rule is: its stable code, severity, one-line statement and the paragraph it enforces.</summary>
-/// <param name="Code">Stable code, e.g. <c>VR004</c>.</param>
-/// <param name="Severity">Severity of every issue the rule raises.</param>
-/// <param name="Title">The rule in one line.</param>
-/// <param name="Source">Where it comes from, e.g. <c>NICE HTG516 1.1</c>.</param>
-public sealed record RuleDescriptor(string Code, ValidationSeverity Severity, string Title, string Source);
-
 /// <summary>
 /// A clinical rule beyond the schema, checked on the typed submission. Rules are stateless; each reports through
 /// the <see cref="RuleContext"/> it is given.
 /// </summary>
-public abstract class SubmissionRule
+internal abstract class SubmissionRule
 {
     /// <summary>Creates a rule.</summary>
     protected SubmissionRule(string code, ValidationSeverity severity, string title, string source) =>
@@ -27,7 +20,7 @@ public abstract class SubmissionRule
 }
 
 /// <summary>What a rule sees besides the submission, and where it reports.</summary>
-public sealed class RuleContext
+internal sealed class RuleContext
 {
     private readonly List<ValidationIssue> _issues;
     private SubmissionRule? _current;

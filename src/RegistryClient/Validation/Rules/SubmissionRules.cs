@@ -3,12 +3,18 @@ using RegistryClient.Model;
 namespace RegistryClient.Validation.Rules;
 
 /// <summary>
-/// The registry of every clinical rule, in code order. Reports list it so users can see which paragraph of
-/// NICE HTG516 each rule enforces.
+/// The catalogue of clinical rules, in code order, as data: reports list it so users can see which paragraph of
+/// NICE HTG516 each rule enforces. The rules themselves are the validator's; they are not an extension point.
 /// </summary>
 public static class SubmissionRules
 {
-    /// <summary>All rules, VR001 to VR021.</summary>
+    /// <summary>Every rule, VR001 to VR021: code, severity, statement and source.</summary>
+    public static IReadOnlyList<RuleDescriptor> All { get; } = Array.AsReadOnly(RuleSet.All.Select(r => r.Descriptor).ToArray());
+}
+
+/// <summary>The rule implementations, run on every submission the model could hold.</summary>
+internal static class RuleSet
+{
     public static IReadOnlyList<SubmissionRule> All { get; } = Array.AsReadOnly<SubmissionRule>(
     [
         new NhsNumberCheckDigitRule(),
@@ -34,12 +40,16 @@ public static class SubmissionRules
         new UniqueFollowUpTimepointRule(),
     ]);
 
-    /// <summary>Runs every rule on a submission that already conforms to the schema.</summary>
-    internal static void Evaluate(Submission submission, RuleContext context)
+    /// <summary>Runs every rule on a submission the typed model holds completely, judging "the future" from <paramref name="today"/>.</summary>
+    public static List<ValidationIssue> Evaluate(Submission submission, DateTime today)
     {
+        var issues = new List<ValidationIssue>();
+        var context = new RuleContext(today, issues);
         foreach (var rule in All)
         {
             context.Run(rule, submission);
         }
+
+        return issues;
     }
 }

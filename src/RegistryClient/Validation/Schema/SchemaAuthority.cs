@@ -18,8 +18,12 @@ internal sealed class SchemaAuthority
 
     private SchemaAuthority(JsonSchema schema) => _schema = schema;
 
-    public static async Task<SchemaAuthority> LoadAsync(CancellationToken cancellationToken) =>
-        new(await JsonSchema.FromJsonAsync(SubmissionSchema.ReadText(), cancellationToken).ConfigureAwait(false));
+    public static async Task<SchemaAuthority> LoadAsync(CancellationToken cancellationToken)
+    {
+        var schema = await JsonSchema.FromJsonAsync(SubmissionSchema.ReadText(), cancellationToken).ConfigureAwait(false);
+        EcmaPatterns.Apply(schema);
+        return new SchemaAuthority(schema);
+    }
 
     /// <summary>Validates well-formed JSON text; one issue per offending pointer, without line and column.</summary>
     public List<ValidationIssue> Validate(string json, int maxDepth)
@@ -30,8 +34,10 @@ internal sealed class SchemaAuthority
             token = JToken.ReadFrom(reader);
         }
 
+        ClampHugeIntegers(token);
+
         var byPointer = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (pointer, message) in Flatten(_schema.Validate(token)))
+        foreach (var (pointer, message) in Flatten(_schema.Validate(token).Where(IsBreach)))
         {
             if (!byPointer.TryGetValue(pointer, out var messages))
             {
@@ -54,6 +60,35 @@ internal sealed class SchemaAuthority
         }).ToList();
     }
 
+    /// <summary>
+    /// Newtonsoft reads an integer beyond 64 bits as a BigInteger, on which NJsonSchema's range check throws. Every
+    /// bound in the schema is far inside 64 bits, so the nearest 64-bit integer gets the same verdict (messages never
+    /// show the value).
+    /// </summary>
+    private static void ClampHugeIntegers(JToken token)
+    {
+        if (token is JValue { Type: JTokenType.Integer, Value: System.Numerics.BigInteger big } value)
+        {
+            value.Value = big.Sign > 0 ? long.MaxValue : long.MinValue;
+            return;
+        }
+
+        foreach (var child in token.Children())
+        {
+            ClampHugeIntegers(child);
+        }
+    }
+
+    /// <summary>
+    /// NJsonSchema counts string lengths in UTF-16 units; JSON Schema counts characters. A length error that the
+    /// character count refutes is dropped (the patterns of every field with a minimum length over 1 admit only ASCII,
+    /// so the unit count never misses a string that is too short).
+    /// </summary>
+    private static bool IsBreach(ValidationError error) =>
+        error.Kind is not (ValidationErrorKind.StringTooLong or ValidationErrorKind.StringTooShort)
+        || error.Token is not JValue { Type: JTokenType.String, Value: string value }
+        || !TextLength.IsWithin(value, error.Schema?.ActualSchema.MinLength ?? 0, error.Schema?.ActualSchema.MaxLength ?? int.MaxValue);
+
     private static IEnumerable<(string Pointer, string Message)> Flatten(IEnumerable<ValidationError> errors)
     {
         foreach (var error in errors)
@@ -62,21 +97,21 @@ internal sealed class SchemaAuthority
             {
                 case ChildSchemaValidationError { Kind: ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf } alternatives
                     when alternatives.Errors.Count > 0:
-                    foreach (var flat in Flatten(ChooseBranch(alternatives.Errors.Values)))
+                    foreach (var flat in Flatten(ChooseBranch(alternatives.Errors.Values.Select(b => b.Where(IsBreach).ToList()))))
                     {
                         yield return flat;
                     }
 
                     break;
                 case ChildSchemaValidationError nested when nested.Errors.Count > 0:
-                    foreach (var flat in Flatten(nested.Errors.Values.SelectMany(e => e)))
+                    foreach (var flat in Flatten(nested.Errors.Values.SelectMany(e => e).Where(IsBreach)))
                     {
                         yield return flat;
                     }
 
                     break;
                 case MultiTypeValidationError multi when multi.Errors.Count > 0:
-                    foreach (var flat in Flatten(multi.Errors.Values.SelectMany(e => e)))
+                    foreach (var flat in Flatten(multi.Errors.Values.SelectMany(e => e).Where(IsBreach)))
                     {
                         yield return flat;
                     }
@@ -102,12 +137,16 @@ internal sealed class SchemaAuthority
 
     private static string PointerOf(ValidationError error)
     {
+        if (error.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed)
+        {
+            // The pointer names the unknown property only when the name cannot be a value (see Redaction).
+            var name = error.Property ?? (error.Token as JProperty)?.Name ?? "";
+            var holder = error.Token is JProperty property ? PointerOf(property.Parent) : PointerOf(error.Token);
+            return Redaction.IsSafeName(name) ? JsonPointer.Append(holder, name) : holder;
+        }
+
         var pointer = PointerOf(error.Token);
-        return error.Kind is ValidationErrorKind.PropertyRequired && error.Property is { } missing
-            ? JsonPointer.Append(pointer, missing)
-            : error.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed && error.Token is not JProperty && error.Property is { } extra
-                ? JsonPointer.Append(pointer, extra)
-                : pointer;
+        return error.Kind is ValidationErrorKind.PropertyRequired && error.Property is { } missing ? JsonPointer.Append(pointer, missing) : pointer;
     }
 
     private static string PointerOf(JToken? token)
@@ -142,7 +181,7 @@ internal sealed class SchemaAuthority
         {
             ValidationErrorKind.PropertyRequired => $"'{error.Property}' is required.",
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
-                $"'{error.Property ?? (error.Token as JProperty)?.Name}' is not a property of this object; unknown properties are refused so that typos surface.",
+                $"The property {Redaction.PropertyName(error.Property ?? (error.Token as JProperty)?.Name ?? "")} is not a property of this object; unknown properties are refused so that typos surface.",
             ValidationErrorKind.NotInEnumeration =>
                 $"Not one of the allowed codes: {string.Join(", ", schema?.Enumeration.Select(e => Convert.ToString(e, CultureInfo.InvariantCulture)) ?? [])}.",
             ValidationErrorKind.StringExpected => $"Expected a string, found {Found(error.Token)}.",
@@ -152,7 +191,7 @@ internal sealed class SchemaAuthority
             ValidationErrorKind.ObjectExpected => $"Expected an object, found {Found(error.Token)}.",
             ValidationErrorKind.ArrayExpected => $"Expected an array, found {Found(error.Token)}.",
             ValidationErrorKind.DateExpected => "Expected a calendar date in the form YYYY-MM-DD.",
-            ValidationErrorKind.PatternMismatch => $"Does not have the required form {schema?.Pattern}.",
+            ValidationErrorKind.PatternMismatch => $"Does not have the required form {EcmaPatterns.Display(schema?.Pattern)}.",
             ValidationErrorKind.StringTooShort => $"Must be at least {schema?.MinLength} characters long.",
             ValidationErrorKind.StringTooLong => $"Must be at most {schema?.MaxLength} characters long.",
             ValidationErrorKind.NumberTooSmall => schema?.IsExclusiveMinimum == true

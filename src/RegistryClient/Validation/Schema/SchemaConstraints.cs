@@ -82,7 +82,7 @@ internal static class SchemaConstraints
 
     private static bool IsLowerHex(char c) => c is (>= '0' and <= '9') or (>= 'a' and <= 'f');
 
-    private static bool Length(string value, int min, int max) => value.Length >= min && value.Length <= max;
+    private static bool Length(string value, int min, int max) => TextLength.IsWithin(value, min, max);
 
     private static bool OptionalLength(string? value, int min, int max) => value is null || Length(value, min, max);
 

@@ -1,68 +1,12 @@
-using System.Text.Json.Nodes;
 using RegistryClient.Validation.Json;
 
 namespace RegistryClient.Mapping;
 
-/// <summary>How one submission field is filled: from a column (optionally through a value map, a date format or a
-/// list split) or from a constant.</summary>
-public sealed record FieldMap
-{
-    /// <summary>The source column.</summary>
-    public string? Column { get; init; }
-
-    /// <summary>A fixed value instead of a column.</summary>
-    public JsonNode? Constant { get; init; }
-
-    /// <summary>The value to use when the cell is empty.</summary>
-    public JsonNode? Default { get; init; }
-
-    /// <summary>The date format of the cell, e.g. <c>dd/MM/yyyy</c> (default <c>yyyy-MM-dd</c>).</summary>
-    public string? Format { get; init; }
-
-    /// <summary>For list fields: the separator inside the cell, e.g. <c>;</c> for <c>CFV;EIV</c>.</summary>
-    public string? Split { get; init; }
-
-    /// <summary>Local code to registry value (a code, a boolean or a number). A cell not in the map is an error.</summary>
-    public IReadOnlyDictionary<string, JsonNode?>? Values { get; init; }
-}
-
-/// <summary>Where the rows come from.</summary>
-public sealed record InputSettings
-{
-    /// <summary><c>csv</c> or <c>jsonl</c>.</summary>
-    public string Format { get; init; } = "csv";
-
-    /// <summary>The CSV field separator (default <c>,</c>; <c>;</c> is common in European exports).</summary>
-    public string Delimiter { get; init; } = ",";
-}
-
-/// <summary>Tells episode rows from follow-up rows.</summary>
-public sealed record RowKind
-{
-    /// <summary>The column that holds the kind.</summary>
-    public required string Column { get; init; }
-
-    /// <summary>Its value on episode (procedure) rows.</summary>
-    public required string Episode { get; init; }
-
-    /// <summary>Its value on follow-up rows.</summary>
-    public required string FollowUp { get; init; }
-}
-
-/// <summary>The date of birth column: used to compute <c>ageAtProcedure</c>, never emitted.</summary>
-public sealed record DateOfBirthMap
-{
-    /// <summary>The column.</summary>
-    public required string Column { get; init; }
-
-    /// <summary>Its date format (default <c>yyyy-MM-dd</c>).</summary>
-    public string? Format { get; init; }
-}
-
 /// <summary>
-/// A declarative mapping from a flat export (CSV or JSON lines) to submissions; its JSON form is described by
-/// <c>schemas/mapping-profile.v1.schema.json</c>. Load one with <see cref="LoadAsync"/>, which checks it against the
-/// submission schema and reports mistakes by the profile's line.
+/// A declarative mapping from a flat export (CSV, JSON lines or an .xlsx worksheet) to submissions; its JSON form is
+/// described by <c>schemas/mapping-profile.v1.schema.json</c>. Load one with <see cref="LoadAsync"/>, which checks it
+/// against the submission schema (field names, value types, constants, array indexes, delimiters, date formats) and
+/// reports every mistake by the profile's line.
 /// </summary>
 public sealed record MappingProfile
 {
@@ -90,6 +34,15 @@ public sealed record MappingProfile
 
     /// <summary>Follow-up fields by JSON Pointer relative to one follow-up, for follow-up rows.</summary>
     public IReadOnlyDictionary<string, FieldMap>? FollowUpFields { get; init; }
+
+    /// <summary>Column groups of the episode's row, each making one element of a list field when it holds a value.</summary>
+    public IReadOnlyList<ColumnGroup>? Groups { get; init; }
+
+    /// <summary>The words of boolean fields, replacing the built-in Yes/No, Y/N, 1/0 and True/False.</summary>
+    public BooleanWords? Booleans { get; init; }
+
+    /// <summary>Match local codes (value maps) and registry codes ignoring case, for every field that does not say otherwise.</summary>
+    public bool? IgnoreCase { get; init; }
 
     /// <summary>Reads and checks a profile; every mistake is reported, each with its line and column in the profile.</summary>
     public static async Task<(MappingProfile? Profile, IReadOnlyList<ProfileError> Errors)> LoadAsync(Stream json, CancellationToken cancellationToken = default)
@@ -132,7 +85,7 @@ public sealed record MappingProfile
 
         // The source-generated reader sets absent init-only properties to null rather than keeping their initialisers.
         var input = (InputSettings?)profile.Input;
-        profile = profile with { Input = new InputSettings { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
+        profile = profile with { Input = (input ?? new InputSettings()) with { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
 
         var errors = ProfileChecker.Check(profile)
             .Select(e => { var (line, column) = locations.Of(e.Pointer); return e with { Line = line, Column = column }; })
@@ -140,13 +93,6 @@ public sealed record MappingProfile
         return (errors.Count == 0 ? profile : null, errors);
     }
 }
-
-/// <summary>A mistake in a mapping profile, located in the profile file.</summary>
-/// <param name="Line">1-based line in the profile.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Pointer">JSON Pointer into the profile.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record ProfileError(int Line, int Column, string Pointer, string Message);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = false)]

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using RegistryClient.Cli.Report;
+using RegistryClient.Cli.Validate;
+using RegistryClient.Mapping;
+using RegistryClient.Model;
+using RegistryClient.Validation;
+
+namespace RegistryClient.Cli.Reconcile;
+
+/// <summary>
+/// Reads the hospital's own list of episodes: submission files (the reader <c>validate</c> uses), or exports mapped
+/// with a profile. A file that cannot be read at all stops the run (a reconciliation without it would call its cases
+/// registry-only); a document or episode that cannot be read as a submission is reported, located, and counted as
+/// unreadable, so the outputs can say the local list is short by that many.
+/// </summary>
+internal static class LocalEpisodes
+{
+    public static async Task<(List<Submission> Submissions, int Unreadable, bool InputErrors)> ReadAsync(
+        IReadOnlyList<string> paths, string? profilePath, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var submissions = new List<Submission>();
+        var inputErrors = false;
+        var unreadable = 0;
+        if (profilePath is null)
+        {
+            var validator = new SubmissionValidator();
+            var brokenRules = 0;
+            foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
+            {
+                var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
+                if (file.InputError is not null)
+                {
+                    await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
+                    inputErrors = true;
+                    continue;
+                }
+
+                foreach (var (document, report) in documents)
+                {
+                    if (TryRead(document.Utf8) is { } submission)
+                    {
+                        submissions.Add(submission);
+                        brokenRules += report.IsValid ? 0 : 1;
+                        continue;
+                    }
+
+                    unreadable++;
+                    foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error).DefaultIfEmpty())
+                    {
+                        await stderr.WriteLineAsync(issue is null
+                            ? $"{display}:{document.StartLine}:{document.StartColumn}: error INPUT: document {document.Index} cannot be read as a submission."
+                            : $"{display}:{issue.Line ?? document.StartLine}:{issue.Column ?? document.StartColumn}: error {issue.Code}: {TextSafety.Printable(issue.Message)} [{TextSafety.Printable(issue.Path)}]");
+                    }
+                }
+            }
+
+            await NoteBrokenRulesAsync(stderr, brokenRules);
+            return (submissions, unreadable, inputErrors);
+        }
+
+        var (profile, profileFailed) = await LoadProfileAsync(profilePath, stderr, cancellationToken);
+        if (profile is null)
+        {
+            return (submissions, 0, profileFailed);
+        }
+
+        foreach (var path in paths)
+        {
+            Stream source;
+            try
+            {
+                source = File.OpenRead(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"{path}: error INPUT: cannot be read: {ex.Message}");
+                inputErrors = true;
+                continue;
+            }
+
+            await using (source)
+            {
+                await foreach (var result in ProfileMapper.MapAsync(profile, source, path, cancellationToken))
+                {
+                    if (MappedEpisode.ToSubmission(result) is { } submission)
+                    {
+                        submissions.Add(submission);
+                        continue;
+                    }
+
+                    unreadable++;
+                    foreach (var error in result.Errors.DefaultIfEmpty(new MappingError(path, result.Row, "", "the episode could not be mapped to a submission")))
+                    {
+                        await stderr.WriteLineAsync($"{path}:{error.Row}:{(error.Column.Length == 0 ? "*" : error.Column)}: error: {TextSafety.Printable(error.Message)}");
+                    }
+                }
+            }
+        }
+
+        // Mapped episodes are validated too: one the registry would refuse is worth naming beside the reconciliation.
+        var check = new SubmissionValidator();
+        var refused = new List<string>();
+        foreach (var submission in submissions)
+        {
+            if (!(await check.ValidateAsync(submission, cancellationToken)).IsValid)
+            {
+                refused.Add(submission.LocalRecordId);
+            }
+        }
+
+        await NoteBrokenRulesAsync(stderr, refused.Count, refused);
+        return (submissions, unreadable, inputErrors);
+    }
+
+    private static async Task NoteBrokenRulesAsync(TextWriter stderr, int count, IReadOnlyList<string>? ids = null)
+    {
+        if (count > 0)
+        {
+            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(TextSafety.Printable))})" : "";
+            await stderr.WriteLineAsync($"registry reconcile: note: {count} local episode(s) break validation rules{named}; the registry refuses them until they are fixed (see registry validate).");
+        }
+    }
+
+    private static Submission? TryRead(ReadOnlyMemory<byte> utf8)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8.Span, RegistryJsonContext.Default.Submission);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<(MappingProfile? Profile, bool Failed)> LoadProfileAsync(string profilePath, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = File.OpenRead(profilePath);
+            var (profile, errors) = await MappingProfile.LoadAsync(stream, cancellationToken);
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync($"{profilePath}:{error.Line}:{error.Column}: error PROFILE: {error.Message}");
+            }
+
+            return (profile, profile is null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"registry reconcile: cannot read the profile {profilePath}: {ex.Message}");
+            return (null, true);
+        }
+    }
+}
+
+/// <summary>The one place that turns a mapper's result into a submission to reconcile.</summary>
+internal static class MappedEpisode
+{
+    public static Submission? ToSubmission(MappingResult result) => result.Errors.Count > 0 ? null : result.Submission;
+}

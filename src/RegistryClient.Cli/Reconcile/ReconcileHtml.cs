@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using RegistryClient.Cli.Report;
+using RegistryClient.Model;
+using RegistryClient.Reconciliation;
+using static RegistryClient.Cli.Report.HtmlPage;
+
+namespace RegistryClient.Cli.Reconcile;
+
+/// <summary>The html format: one self-contained page in the style of <c>registry report</c>.</summary>
+internal static class ReconcileHtml
+{
+    public static string Render(ReconciliationReport report, int unreadable, DateTimeOffset generated)
+    {
+        var s = report.Summary;
+        var html = new StringBuilder();
+        var title = $"Venous registry reconciliation: {report.OrganisationCode}";
+        Begin(html, title);
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<p class=\"muted\">As of {E(Worklist.Date(report.AsOf))}; generated {E(generated.ToString("d MMMM yyyy HH:mm zzz", CultureInfo.InvariantCulture))} by RegistryClient. ");
+        html.Append("NICE HTG516 1.3 asks that every patient having percutaneous mechanical thrombectomy for acute leg DVT is entered onto the registry. ");
+        html.Append("This page compares the hospital's own list of episodes with the registry's cases, and lists the follow-ups due (windows of rule VR016). ");
+        html.Append("Cases are named by local record id only: no NHS number, pseudonym or date of birth.</p>");
+
+        html.Append("<div class=\"tiles\">");
+        Tile(html, "ascertainment", "Ascertainment", Worklist.Percent(s.Ascertainment));
+        Tile(html, "local", "Local cases", Num(s.Local));
+        Tile(html, "registry", "Registry cases", Num(s.Registry));
+        Tile(html, "matched", "Matched", Num(s.Matched));
+        Tile(html, "behind", "Behind (amend)", Num(s.Behind));
+        Tile(html, "missing", "Missing", Num(s.Missing));
+        Tile(html, "registry-only", "Registry only", Num(s.RegistryOnly));
+        Tile(html, "withdrawn", "Withdrawn", Num(s.Withdrawn));
+        Tile(html, "overdue", "Follow-ups overdue", Num(report.FollowUps.Count(f => f.State == FollowUpState.Overdue)));
+        Tile(html, "due", "Follow-ups due", Num(report.FollowUps.Count(f => f.State == FollowUpState.Due)));
+        html.Append("</div>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<p class=\"muted\">Ascertainment = (matched + behind) / (local - withdrawn) = ({s.Matched} + {s.Behind}) / ({s.Local} - {s.Withdrawn}); 100% when no local case remains to count.</p>");
+
+        if (unreadable > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p id=\"unreadable\"><strong>{unreadable} local episode(s) or row(s) could not be read and are not counted on this page.</strong> Their located errors went to standard error; fix them and run again.</p>");
+        }
+
+        html.Append("<h2>Ascertainment by procedure month</h2>");
+        MonthChart(html, report.ByProcedureMonth);
+
+        html.Append("<h2>Cases needing action</h2>");
+        var cases = Worklist.Cases(report);
+        Table(html, "cases-worklist", ["Local record id", "State", "Registry id", "Registry version", "Action"],
+            cases.Select(c => new[] { c.LocalRecordId, c.State, c.RegistryId ?? "", c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "", c.Action }).ToList(),
+            "No case needs action.");
+
+        html.Append("<h2>Follow-ups needing action</h2>");
+        var followUps = Worklist.FollowUps(report);
+        Table(html, "follow-ups-worklist", ["Local record id", "Timepoint", "State", "Window opens", "Window closes", "Action"],
+            followUps.Select(f => new[] { f.LocalRecordId, f.Item, f.State, Worklist.Date(f.WindowStart), Worklist.Date(f.WindowEnd), f.Action }).ToList(),
+            "No follow-up is due or overdue.");
+
+        html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death.</p>");
+        var states = RegistryCode.All<FollowUpState>();
+        Table(html, "follow-ups-by-timepoint", ["Timepoint", .. states],
+            RegistryCode.All<FollowUpTimepoint>().Select(t => new[] { t }.Concat(states.Select(st =>
+                Num(report.FollowUps.Count(f => RegistryCode.Of(f.Timepoint) == t && RegistryCode.Of(f.State) == st)))).ToArray()).ToList(),
+            "");
+        End(html);
+        return html.ToString();
+    }
+
+    private static void MonthChart(StringBuilder html, IReadOnlyList<MonthlyAscertainment> months)
+    {
+        if (months.Count == 0)
+        {
+            html.Append("<p id=\"chart-ascertainment\">No local case to chart.</p>");
+            return;
+        }
+
+        Bars(html, "chart-ascertainment", "Share of each month's local cases that the registry holds (withdrawn cases not counted)",
+            months.Select(m => (Month(m.Month), m.Ascertainment, $"{Worklist.Percent(m.Ascertainment)} ({m.OnRegistry} of {m.Local - m.Withdrawn})",
+                $"data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.OnRegistry}\" data-expected=\"{m.Local - m.Withdrawn}\"")).ToList());
+    }
+
+    private static void Table(StringBuilder html, string id, IReadOnlyList<string> header, IReadOnlyList<string[]> rows, string empty)
+    {
+        if (rows.Count == 0 && empty.Length > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p id=\"{E(id)}\">{E(empty)}</p>");
+            return;
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<table id=\"{E(id)}\"><thead><tr>");
+        foreach (var name in header)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{E(name)}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            foreach (var cell in row)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<td>{E(cell)}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table>");
+    }
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Month(DateTime month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace RegistryClient.Cli.Validate.Formats;
+
+/// <summary>
+/// Makes any string representable in a report: a <c>localRecordId</c> or a file name can hold a lone UTF-16 surrogate
+/// (which no UTF-8 writer can encode) or a control character (which XML 1.0 cannot hold, and which would forge lines
+/// in text output). Lone surrogates become U+FFFD; control characters become a visible <c>\uXXXX</c>.
+/// </summary>
+internal static class OutputText
+{
+    /// <summary>For JSON: only what a UTF-8 writer cannot encode is replaced; the writer escapes control characters.</summary>
+    public static string ForJson(string value) => Clean(value, escapeControls: false);
+
+    /// <summary>For one line of text or an XML 1.0 document.</summary>
+    public static string ForLine(string value) => Clean(value, escapeControls: true);
+
+    private static string Clean(string value, bool escapeControls)
+    {
+        if (!NeedsCleaning(value, escapeControls))
+        {
+            return value;
+        }
+
+        var result = new StringBuilder(value.Length + 8);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                result.Append(c).Append(value[++i]);
+            }
+            else if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                result.Append('\uFFFD');
+            }
+            else if (escapeControls && IsControl(c))
+            {
+                result.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private static bool NeedsCleaning(string value, bool escapeControls)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF' || (escapeControls && IsControl(c)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsControl(char c) => c < ' ' || c is >= '\u007F' and <= '\u009F' or '\u2028' or '\u2029';
+}

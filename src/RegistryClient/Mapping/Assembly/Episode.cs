@@ -1,0 +1,219 @@
+using System.Globalization;
+using RegistryClient.Model;
+
+namespace RegistryClient.Mapping;
+
+/// <summary>The converted values of one document or element, and the row they came from.</summary>
+internal sealed class Instance(Template template, int row, string? context)
+{
+    public Template Template { get; } = template;
+
+    public Slot[] Slots { get; } = new Slot[template.Leaves.Count];
+
+    public int Row { get; } = row;
+
+    /// <summary>The group's name, to say which group an error is in.</summary>
+    public string? Context { get; } = context;
+}
+
+/// <summary>One episode being assembled: its row's values, its column groups, its follow-up rows and their errors.</summary>
+internal sealed class Episode
+{
+    private readonly FieldPlan _plan;
+    private readonly MapContext _context;
+    private DateTime? _dateOfBirth;
+
+    public Episode(SourceRow row, FieldPlan plan, MapContext context)
+    {
+        (_plan, _context) = (plan, context);
+        FirstRow = row.Row;
+        Key = row.At(plan.KeyColumn);
+        Root = new Instance(plan.Episode, row.Row, null);
+        Groups = new Instance?[plan.Groups.Count];
+        if (Unreadable(row))
+        {
+            return;
+        }
+
+        Fill(row, Root);
+        foreach (var group in plan.Groups)
+        {
+            if (HasValue(row, group))
+            {
+                Fill(row, Groups[group.Index] = new Instance(group.Template, row.Row, group.Name));
+            }
+        }
+
+        ReadDateOfBirth(row);
+    }
+
+    public string Key { get; }
+
+    public FieldPlan Plan => _plan;
+
+    public string Source => _context.Source;
+
+    public int FirstRow { get; }
+
+    public int Rows { get; private set; } = 1;
+
+    public Instance Root { get; }
+
+    public Instance?[] Groups { get; }
+
+    public List<Instance> FollowUps { get; } = [];
+
+    public List<MappingError> Errors { get; } = [];
+
+    public void AddFollowUp(SourceRow row)
+    {
+        Rows++;
+        if (!Unreadable(row))
+        {
+            var followUp = new Instance(_plan.FollowUp!, row.Row, null);
+            Fill(row, followUp);
+            FollowUps.Add(followUp);
+        }
+    }
+
+    /// <summary>Fills the derived fields: the age from the date of birth, the DVT class from the clot segments.</summary>
+    public void Derive()
+    {
+        if (_dateOfBirth is { } dob && _plan.AgeAtProcedure is { } age)
+        {
+            var column = _plan.Profile.DateOfBirth!.Column;
+            var procedure = _plan.ProcedureDate is { } p ? Root.Slots[p.Slot] : default;
+            if (procedure.Kind != SlotKind.String || !DateTime.TryParseExact(procedure.Text, DateFormats.Iso, CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
+            {
+                Error(FirstRow, column, "No age can be computed: the procedure date is missing.");
+            }
+            else if (on < dob)
+            {
+                Error(FirstRow, column, "The date of birth is after the procedure date.");
+            }
+            else
+            {
+                Root.Slots[age.Slot] = Slot.Of((long)Age.At(dob, on));
+            }
+        }
+
+        if (_plan.DvtClass is { } dvtClass && _plan.ClotSegments is { } segments && Root.Slots[segments.Slot] is { Kind: SlotKind.Strings, Strings: { Count: > 0 } codes })
+        {
+            var parsed = new List<ClotSegment>(codes.Count);
+            foreach (var code in codes)
+            {
+                if (!RegistryCode.TryParse<ClotSegment>(code, out var segment))
+                {
+                    return;
+                }
+
+                parsed.Add(segment);
+            }
+
+            Root.Slots[dvtClass.Slot] = Slot.Of(RegistryCode.Of(DvtClassification.Derive(parsed)));
+        }
+    }
+
+    public void Error(int row, string column, string message) => Errors.Add(new MappingError(_context.Source, row, column, message));
+
+    private bool Unreadable(SourceRow row)
+    {
+        if (row.Problem is not null)
+        {
+            Error(row.Row, "", "The row " + row.Problem + ".");
+            return true;
+        }
+
+        foreach (var column in row.Undecodable ?? [])
+        {
+            if (_context.Used[column])
+            {
+                Error(row.Row, _context.Header[column], $"The cell has bytes that are not valid {_context.Encoding}; declare the export's encoding in input.encoding.");
+            }
+        }
+
+        return false;
+    }
+
+    private void Fill(SourceRow row, Instance instance)
+    {
+        foreach (var leaf in instance.Template.Leaves)
+        {
+            if (leaf.Constant is { } constant)
+            {
+                instance.Slots[leaf.Slot] = constant;
+                continue;
+            }
+
+            if (leaf.Column < 0 || row.Undecodable?.Contains(leaf.Column) == true)
+            {
+                continue;
+            }
+
+            var cell = row.Values[leaf.Column];
+            if (cell.Length == 0)
+            {
+                if (leaf.Default is { } fallback)
+                {
+                    instance.Slots[leaf.Slot] = fallback;
+                }
+
+                continue; // an empty cell leaves the field out; a required one is reported when the document is written
+            }
+
+            var value = Conversion.FromCell(cell, row.KindAt(leaf.Column), leaf, _plan.Vocabulary, out var error);
+            if (error is not null)
+            {
+                Error(row.Row, leaf.ColumnName!, (instance.Context is null ? "" : instance.Context + ": ") + "The cell " + error);
+                continue;
+            }
+
+            instance.Slots[leaf.Slot] = value;
+        }
+    }
+
+    /// <summary>A group exists when its anchor has a value, or (without an anchor) when any of its columns has.</summary>
+    private static bool HasValue(SourceRow row, GroupPlan group)
+    {
+        if (group.Anchor >= 0)
+        {
+            return row.Values[group.Anchor].Length > 0 || row.Undecodable?.Contains(group.Anchor) == true;
+        }
+
+        foreach (var leaf in group.Template.Leaves)
+        {
+            if (leaf.Column >= 0 && (row.Values[leaf.Column].Length > 0 || row.Undecodable?.Contains(leaf.Column) == true))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ReadDateOfBirth(SourceRow row)
+    {
+        if (_plan.Profile.DateOfBirth is not { } dob || row.Undecodable?.Contains(_plan.DateOfBirthColumn) == true)
+        {
+            return;
+        }
+
+        var cell = row.At(_plan.DateOfBirthColumn);
+        var formats = DateFormats.Of(dob.Format, dob.Formats);
+        if (cell.Length == 0)
+        {
+            Error(row.Row, dob.Column, "The date of birth is empty; it is needed for the age at procedure.");
+        }
+        else if (row.KindAt(_plan.DateOfBirthColumn) == CellKind.Date ? DateFormats.TryParse(cell, DateFormats.Iso, out var date) : DateFormats.TryParse(cell, formats, out date))
+        {
+            _dateOfBirth = date;
+        }
+        else
+        {
+            Error(row.Row, dob.Column, $"The date of birth is not a date in the form {string.Join(" or ", formats)}.");
+        }
+    }
+}
+
+/// <summary>What every episode of one input shares: its name, header, used columns and encoding.</summary>
+internal sealed record MapContext(string Source, string[] Header, bool[] Used, string Encoding);

@@ -1,0 +1,39 @@
+namespace RegistryClient.Mapping;
+
+/// <summary>How a cell's value was stored: CSV and JSON lines hold text; a workbook stores numbers, dates and booleans.</summary>
+internal enum CellKind : byte
+{
+    Text,
+    Number,
+    Date,
+    Boolean,
+}
+
+/// <summary>
+/// One input row: its number (as a spreadsheet counts, the header being row 1), its cells by header position, or why
+/// it could not be read. The first row a reader yields is the header (<see cref="IsHeader"/>). Readers reuse one
+/// instance for every row, so a row is read before the next is asked for.
+/// </summary>
+internal sealed class SourceRow
+{
+    public int Row { get; set; }
+
+    public bool IsHeader { get; set; }
+
+    /// <summary>Cells by header position, trimmed; empty for a column the profile does not use. Workbook cells hold
+    /// their canonical text: <c>yyyy-MM-dd</c> for dates, invariant digits for numbers, TRUE or FALSE.</summary>
+    public string[] Values { get; set; } = [];
+
+    /// <summary>The cells' kinds, for a workbook; null when every cell is text.</summary>
+    public CellKind[]? Kinds { get; set; }
+
+    /// <summary>Why the row as a whole could not be read (malformed quoting, wrong field count, not JSON).</summary>
+    public string? Problem { get; set; }
+
+    /// <summary>Cells that could not be read (bytes not valid in the declared encoding), by header position.</summary>
+    public List<int>? Undecodable { get; set; }
+
+    public CellKind KindAt(int column) => Kinds is { } kinds && column < kinds.Length ? kinds[column] : CellKind.Text;
+
+    public string At(int column) => column >= 0 && column < Values.Length ? Values[column] : "";
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RegistryClient.Model;
+
+namespace RegistryClient.Mapping;
+
+/// <summary>A checked profile value, or why it does not fit its field.</summary>
+internal readonly record struct Converted(JsonNode? Value, string? Error);
+
+/// <summary>Turns cells and profile values into values of the field's schema type. Messages name the kind of problem
+/// and the profile's own codes, never the cell's value.</summary>
+internal static class Conversion
+{
+    /// <summary>Converts one cell (trimmed, not empty) for a field; <paramref name="error"/> completes "The cell ...".</summary>
+    public static Slot FromCell(string cell, CellKind kind, Leaf leaf, Vocabulary vocabulary, out string? error)
+    {
+        if (leaf.Type.Kind != "array")
+        {
+            return Scalar(cell, kind, leaf, leaf.Type, vocabulary, out error);
+        }
+
+        var items = new List<string>();
+        JsonArray? other = null;
+        foreach (var part in cell.Split(new[] { leaf.Split! }, StringSplitOptions.None))
+        {
+            var trimmed = part.Trim();
+            if (trimmed.Length == 0)
+            {
+                continue;
+            }
+
+            var item = Scalar(trimmed, CellKind.Text, leaf, leaf.Type.Items!, vocabulary, out error);
+            if (error is not null)
+            {
+                return default;
+            }
+
+            if (item.Kind == SlotKind.String && other is null)
+            {
+                items.Add(item.Text!);
+            }
+            else
+            {
+                other ??= new JsonArray(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
+                other.Add(ToNode(item));
+            }
+        }
+
+        error = null;
+        return other is null ? Slot.Of(items) : Slot.Of(other, leaf.Type);
+    }
+
+    private static Slot Scalar(string cell, CellKind kind, Leaf leaf, FieldType type, Vocabulary vocabulary, out string? error)
+    {
+        error = null;
+        if (kind == CellKind.Boolean && type.Kind == "boolean")
+        {
+            return Slot.Of(cell == "TRUE");
+        }
+
+        if (leaf.Values is { } map)
+        {
+            if (map.TryGetValue(cell, out var mapped))
+            {
+                return mapped;
+            }
+
+            error = $"is not one of the profile's codes for this column ({leaf.ValuesDescription}).";
+            return default;
+        }
+
+        if (type.IsDate)
+        {
+            if (kind == CellKind.Date)
+            {
+                return Slot.Of(cell);
+            }
+
+            if (kind == CellKind.Number)
+            {
+                error = "holds a number where a date is expected; format the column as dates in the workbook.";
+                return default;
+            }
+
+            if (DateFormats.TryParse(cell, leaf.DateFormats, out var date))
+            {
+                return Slot.Of(date.ToString(DateFormats.Iso, CultureInfo.InvariantCulture));
+            }
+
+            error = $"is not a date in the form {string.Join(" or ", leaf.DateFormats)}.";
+            return default;
+        }
+
+        switch (type.Kind)
+        {
+            case "integer":
+                if (long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)
+                    || (decimal.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d % 1 == 0 && d is >= long.MinValue and <= long.MaxValue && (whole = (long)d) == d))
+                {
+                    if (whole is >= int.MinValue and <= int.MaxValue)
+                    {
+                        return Slot.Of(whole);
+                    }
+
+                    error = "is a whole number too large for the field.";
+                    return default;
+                }
+
+                error = "is not a whole number.";
+                return default;
+            case "number":
+                if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !double.IsInfinity(number) && !double.IsNaN(number))
+                {
+                    return Slot.Of(number);
+                }
+
+                error = "is not a number.";
+                return default;
+            case "boolean":
+                if (vocabulary.TryBoolean(cell, out var flag))
+                {
+                    return Slot.Of(flag);
+                }
+
+                error = $"is not a yes/no value ({vocabulary.Description}).";
+                return default;
+        }
+
+        var text = leaf.IsIdentifier ? NhsNumber.Normalise(cell) : cell;
+        if (type.Codes is { } codes)
+        {
+            var comparison = leaf.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            foreach (var code in codes)
+            {
+                if (string.Equals(code, text, comparison))
+                {
+                    return Slot.Of(code);
+                }
+            }
+
+            error = leaf.IsIdentifier ? "is not a valid value." : $"is not a registry code ({string.Join(", ", codes)}); add a value map.";
+            return default;
+        }
+
+        return Slot.Of(text);
+    }
+
+    private static JsonNode? ToNode(Slot slot) => slot.Kind switch
+    {
+        SlotKind.String => JsonValue.Create(slot.Text),
+        SlotKind.Integer => JsonValue.Create((long)slot.Number),
+        SlotKind.Number => JsonValue.Create(slot.Number),
+        SlotKind.Boolean => JsonValue.Create(slot.Boolean),
+        _ => slot.Node?.DeepClone(),
+    };
+
+    /// <summary>Checks a value given in the profile (a constant, a default or a value-map target) against the field type.</summary>
+    public static Converted FromJson(JsonNode? value, FieldType type)
+    {
+        if (value is null)
+        {
+            return new Converted(null, "must not be null.");
+        }
+
+        if (type.Kind == "array")
+        {
+            if (value is not JsonArray array)
+            {
+                return new Converted(null, "must be a list.");
+            }
+
+            foreach (var item in array)
+            {
+                if (FromJson(item, type.Items!) is { Error: { } error })
+                {
+                    return new Converted(null, error);
+                }
+            }
+
+            return new Converted(value, null);
+        }
+
+        var kind = value.GetValueKind();
+        var ok = type.Kind switch
+        {
+            "integer" => kind == JsonValueKind.Number && value.GetValue<double>() is var n && n % 1 == 0 && n is >= int.MinValue and <= int.MaxValue,
+            "number" => kind == JsonValueKind.Number,
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            "string" => kind == JsonValueKind.String && (type.Codes is null || type.Codes.Contains(value.GetValue<string>(), StringComparer.Ordinal))
+                && (!type.IsDate || DateTime.TryParseExact(value.GetValue<string>(), DateFormats.Iso, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)),
+            _ => kind == JsonValueKind.Object,
+        };
+        return ok ? new Converted(value, null)
+            : new Converted(null, type.Codes is { } codes ? $"must be one of the registry codes {string.Join(", ", codes)}." : $"must be {Article(type)}.");
+    }
+
+    private static string Article(FieldType type) => type.IsDate ? "a date (yyyy-MM-dd)" : type.Kind switch
+    {
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "string" => "a string",
+        _ => "an " + type.Kind,
+    };
+}

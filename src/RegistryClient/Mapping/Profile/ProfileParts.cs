@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+
+namespace RegistryClient.Mapping;
+
+/// <summary>How one submission field is filled: from a column (optionally through a value map, date formats or a
+/// list split) or from a constant.</summary>
+public sealed record FieldMap
+{
+    /// <summary>The source column.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>A fixed value instead of a column; checked against the field's type when the profile loads.</summary>
+    public JsonNode? Constant { get; init; }
+
+    /// <summary>The value to use when the cell is empty; checked against the field's type when the profile loads.</summary>
+    public JsonNode? Default { get; init; }
+
+    /// <summary>The date format of the cell, e.g. <c>dd/MM/yyyy</c> (default <c>yyyy-MM-dd</c>).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Several accepted date formats, tried in order (instead of <see cref="Format"/>), e.g.
+    /// <c>["dd-MMM-yyyy", "dd/MM/yyyy"]</c>. Month names are English whatever the machine's culture.</summary>
+    public IReadOnlyList<string>? Formats { get; init; }
+
+    /// <summary>For list fields: the separator inside the cell, e.g. <c>;</c> for <c>CFV;EIV</c>.</summary>
+    public string? Split { get; init; }
+
+    /// <summary>Local code to registry value (a code, a boolean or a number). A cell not in the map is an error.</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Values { get; init; }
+
+    /// <summary>Match local codes and registry codes ignoring case (overrides the profile's <see cref="MappingProfile.IgnoreCase"/>).</summary>
+    public bool? IgnoreCase { get; init; }
+}
+
+/// <summary>Where the rows come from.</summary>
+public sealed record InputSettings
+{
+    /// <summary><c>csv</c>, <c>jsonl</c> or <c>xlsx</c>.</summary>
+    public string Format { get; init; } = "csv";
+
+    /// <summary>The CSV field separator (default <c>,</c>; <c>;</c> and tab are common too).</summary>
+    public string Delimiter { get; init; } = ",";
+
+    /// <summary>The text encoding of CSV and JSON lines: <c>utf-8</c> (with or without a byte order mark),
+    /// <c>utf-16</c> (little or big endian, by its byte order mark), <c>utf-16le</c>, <c>utf-16be</c>,
+    /// <c>windows-1252</c> or <c>iso-8859-1</c>. Absent: UTF-8, or UTF-16 when a byte order mark says so.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>For <c>xlsx</c>: the worksheet's name (default: the first sheet).</summary>
+    public string? Sheet { get; init; }
+
+    /// <summary>For <c>xlsx</c>: the 1-based row that holds the column names (default 1); rows above it are skipped.</summary>
+    public int? HeaderRow { get; init; }
+}
+
+/// <summary>Tells episode rows from follow-up rows.</summary>
+public sealed record RowKind
+{
+    /// <summary>The column that holds the kind.</summary>
+    public required string Column { get; init; }
+
+    /// <summary>Its value on episode (procedure) rows.</summary>
+    public required string Episode { get; init; }
+
+    /// <summary>Its value on follow-up rows.</summary>
+    public required string FollowUp { get; init; }
+}
+
+/// <summary>The date of birth column: used to compute <c>ageAtProcedure</c>, never emitted.</summary>
+public sealed record DateOfBirthMap
+{
+    /// <summary>The column.</summary>
+    public required string Column { get; init; }
+
+    /// <summary>Its date format (default <c>yyyy-MM-dd</c>).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Several accepted date formats, tried in order (instead of <see cref="Format"/>).</summary>
+    public IReadOnlyList<string>? Formats { get; init; }
+}
+
+/// <summary>
+/// A group of columns in the episode's row that makes one element of a list field, such as a follow-up kept as
+/// <c>FU6M date</c>, <c>FU6M Villalta</c>... side by side. The element is emitted only when the group holds a value:
+/// its <see cref="Anchor"/> column when one is named, otherwise any of its columns.
+/// </summary>
+public sealed record ColumnGroup
+{
+    /// <summary>A name for error messages, e.g. <c>6-month follow-up</c>.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The list field the element is added to, e.g. <c>/followUps</c> or <c>/outcome/complications</c>.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>The column whose value decides whether the element exists (e.g. the assessment date).</summary>
+    public string? Anchor { get; init; }
+
+    /// <summary>The element's fields, by JSON Pointer relative to one element (e.g. <c>/assessmentDate</c>).</summary>
+    public required IReadOnlyDictionary<string, FieldMap> Fields { get; init; }
+}
+
+/// <summary>The words read as true and false in boolean fields; replaces the built-in Yes/No, Y/N, 1/0, True/False.</summary>
+public sealed record BooleanWords
+{
+    /// <summary>Words for true (matched ignoring case).</summary>
+    public required IReadOnlyList<string> True { get; init; }
+
+    /// <summary>Words for false (matched ignoring case).</summary>
+    public required IReadOnlyList<string> False { get; init; }
+}
+
+/// <summary>A mistake in a mapping profile, located in the profile file.</summary>
+/// <param name="Line">1-based line in the profile.</param>
+/// <param name="Column">1-based column.</param>
+/// <param name="Pointer">JSON Pointer into the profile.</param>
+/// <param name="Message">What is wrong.</param>
+public sealed record ProfileError(int Line, int Column, string Pointer, string Message);

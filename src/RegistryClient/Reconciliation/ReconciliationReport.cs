@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RegistryClient.Model;
+
+namespace RegistryClient.Reconciliation;
+
+/// <summary>How a case stands between the hospital's own list and the registry.</summary>
+[JsonConverter(typeof(RegistryCodeConverter<CaseState>))]
+public enum CaseState
+{
+    /// <summary>The registry holds the local content: the same content hash (<c>matched</c>).</summary>
+    Matched,
+
+    /// <summary>The registry holds the case with other content: an amendment is due (<c>behind</c>).</summary>
+    Behind,
+
+    /// <summary>A local case the registry lacks: it should be submitted (<c>missing</c>).</summary>
+    Missing,
+
+    /// <summary>A registry case absent from the local list (<c>registryOnly</c>).</summary>
+    RegistryOnly,
+
+    /// <summary>A local case the registry holds as withdrawn: only its tombstone remains (<c>withdrawn</c>).</summary>
+    Withdrawn,
+}
+
+/// <summary>How an expected follow-up stands on the reconciliation's date.</summary>
+[JsonConverter(typeof(RegistryCodeConverter<FollowUpState>))]
+public enum FollowUpState
+{
+    /// <summary>The local document records the follow-up (<c>done</c>).</summary>
+    Done,
+
+    /// <summary>The window is open and the follow-up is not recorded (<c>due</c>).</summary>
+    Due,
+
+    /// <summary>The window has closed and the follow-up is not recorded (<c>overdue</c>).</summary>
+    Overdue,
+
+    /// <summary>The window has not opened yet (<c>notYetDue</c>).</summary>
+    NotYetDue,
+}
+
+/// <summary>
+/// The result of reconciling a hospital's own list of episodes with the registry's cases for one organisation, in the
+/// shape of DESIGN.md, "Reconciliation". Names cases by <c>localRecordId</c> only: no patient identifier or date of
+/// birth is ever part of it.
+/// </summary>
+public sealed record ReconciliationReport
+{
+    /// <summary>The organisation reconciled.</summary>
+    public required string OrganisationCode { get; init; }
+
+    /// <summary>The date the follow-ups were judged on.</summary>
+    public required DateTime AsOf { get; init; }
+
+    /// <summary>The counts and the ascertainment.</summary>
+    public required ReconciliationSummary Summary { get; init; }
+
+    /// <summary>Every case of either side, ordered by <c>localRecordId</c> (ordinal).</summary>
+    public required IReadOnlyList<CaseReconciliation> Cases { get; init; }
+
+    /// <summary>Every expected follow-up of every local case that is not withdrawn, by case and then timepoint.</summary>
+    public required IReadOnlyList<FollowUpReconciliation> FollowUps { get; init; }
+
+    /// <summary>
+    /// Ascertainment by the month of the procedure (local cases only; cases without a local document have no procedure
+    /// date here), oldest month first: the trend a governance lead watches. Not part of the JSON contract.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<MonthlyAscertainment> ByProcedureMonth { get; init; } = [];
+
+    /// <summary>Whether nothing needs doing: no case missing or behind, and no follow-up overdue.</summary>
+    [JsonIgnore]
+    public bool IsComplete => Summary.Missing == 0 && Summary.Behind == 0 && !FollowUps.Any(f => f.State == FollowUpState.Overdue);
+
+    /// <summary>The report as the one JSON object of DESIGN.md (camelCase, dates as <c>YYYY-MM-DD</c>, absent values omitted).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ReconciliationJsonContext.Default.ReconciliationReport);
+
+    /// <summary>Writes <see cref="ToJson"/>'s object as UTF-8 to <paramref name="utf8Json"/>.</summary>
+    /// <param name="utf8Json">Where to write; left open.</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    public Task WriteJsonAsync(Stream utf8Json, CancellationToken cancellationToken = default) =>
+        JsonSerializer.SerializeAsync(utf8Json, this, ReconciliationJsonContext.Default.ReconciliationReport, cancellationToken);
+}
+
+/// <summary>The counts of a reconciliation.</summary>
+public sealed record ReconciliationSummary
+{
+    /// <summary>Cases in the local list (withdrawn ones included).</summary>
+    public required int Local { get; init; }
+
+    /// <summary>Cases the registry holds for the organisation (withdrawn ones included).</summary>
+    public required int Registry { get; init; }
+
+    /// <summary>Local cases the registry holds with the same content.</summary>
+    public required int Matched { get; init; }
+
+    /// <summary>Local cases the registry holds with other content.</summary>
+    public required int Behind { get; init; }
+
+    /// <summary>Local cases the registry lacks.</summary>
+    public required int Missing { get; init; }
+
+    /// <summary>Registry cases absent from the local list.</summary>
+    public required int RegistryOnly { get; init; }
+
+    /// <summary>Local cases the registry holds as withdrawn.</summary>
+    public required int Withdrawn { get; init; }
+
+    /// <summary>
+    /// The share of local cases on the registry: (<see cref="Matched"/> + <see cref="Behind"/>) / (<see cref="Local"/> -
+    /// <see cref="Withdrawn"/>), from 0 to 1. When no local case remains to ascertain (the denominator is 0), nothing
+    /// is missing and the value is 1.
+    /// </summary>
+    public required double Ascertainment { get; init; }
+
+    /// <summary>Computes <see cref="Ascertainment"/> as documented there.</summary>
+    internal static double Share(int onRegistry, int expected) => expected <= 0 ? 1.0 : (double)onRegistry / expected;
+}
+
+/// <summary>One case and how it stands.</summary>
+public sealed record CaseReconciliation
+{
+    /// <summary>The hospital's own id for the episode: the only name a report gives a case.</summary>
+    public required string LocalRecordId { get; init; }
+
+    /// <summary>How the case stands.</summary>
+    public required CaseState State { get; init; }
+
+    /// <summary>The registry's id for the case; absent when the case is missing.</summary>
+    public string? RegistryId { get; init; }
+
+    /// <summary>The version the registry holds; absent when the case is missing.</summary>
+    public int? RegistryVersion { get; init; }
+}
+
+/// <summary>One expected follow-up of a local case and how it stands.</summary>
+public sealed record FollowUpReconciliation
+{
+    /// <summary>The case.</summary>
+    public required string LocalRecordId { get; init; }
+
+    /// <summary>The timepoint.</summary>
+    public required FollowUpTimepoint Timepoint { get; init; }
+
+    /// <summary>The first day of the window (rule VR016), inclusive.</summary>
+    public required DateTime WindowStart { get; init; }
+
+    /// <summary>The last day of the window (rule VR016), inclusive.</summary>
+    public required DateTime WindowEnd { get; init; }
+
+    /// <summary>How it stands on the reconciliation's date.</summary>
+    public required FollowUpState State { get; init; }
+}
+
+/// <summary>Ascertainment of the local cases whose procedure fell in one calendar month.</summary>
+public sealed record MonthlyAscertainment
+{
+    /// <summary>The first day of the month.</summary>
+    public required DateTime Month { get; init; }
+
+    /// <summary>Local cases with a procedure in the month (withdrawn ones included).</summary>
+    public required int Local { get; init; }
+
+    /// <summary>Of those, the ones the registry holds (matched or behind).</summary>
+    public required int OnRegistry { get; init; }
+
+    /// <summary>Of those, the ones withdrawn.</summary>
+    public required int Withdrawn { get; init; }
+
+    /// <summary><see cref="OnRegistry"/> / (<see cref="Local"/> - <see cref="Withdrawn"/>); 1 when that is 0, as in <see cref="ReconciliationSummary.Ascertainment"/>.</summary>
+    public double Ascertainment => ReconciliationSummary.Share(OnRegistry, Local - Withdrawn);
+}
+
+/// <summary>Source-generated serialisation of the reconciliation report (DESIGN.md's property names and order).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(IsoDateConverter)])]
+[JsonSerializable(typeof(ReconciliationReport))]
+internal sealed partial class ReconciliationJsonContext : JsonSerializerContext;

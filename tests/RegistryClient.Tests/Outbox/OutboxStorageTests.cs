@@ -1,0 +1,272 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using RegistryClient.Http;
+using RegistryClient.Model;
+using RegistryClient.Outbox;
+using RegistryClient.Outbox.Sqlite;
+using RegistryClient.Tests.Http;
+
+namespace RegistryClient.Tests.Outbox;
+
+/// <summary>The SQLite outbox on its own: versions per case, stale detection, the first-wave migration, and the failures a user meets (corrupt file, full disk, a second process).</summary>
+public sealed class OutboxStorageTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("registry-outbox-storage-").FullName;
+
+    private string OutboxPath => Path.Combine(_directory, "outbox.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Enqueue_SameContentTwice_IsOneVersion_AndNewContentIsTheNextVersionOfTheCase()
+    {
+        var (first, grown) = TestCases.LastFollowUp();
+        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath))
+        {
+            Assert.Equal(OutboxEnqueueOutcome.Queued, (await outbox.EnqueueAsync(Entry(first))).Outcome);
+            Assert.Equal(OutboxEnqueueOutcome.Duplicate, (await outbox.EnqueueAsync(Entry(first with { Submitter = first.Submitter with { SoftwareVersion = "9.9" } }))).Outcome);
+            Assert.Equal(OutboxEnqueueOutcome.Queued, (await outbox.EnqueueAsync(Entry(grown))).Outcome);
+        }
+
+        using var reopened = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var history = await reopened.HistoryAsync(first.Submitter.OrganisationCode, first.LocalRecordId);
+        Assert.Equal([SubmissionContentHash.Compute(first), SubmissionContentHash.Compute(grown)], history.Select(v => v.ContentHash));
+        Assert.True(history[0].Sequence < history[1].Sequence);
+        Assert.Equal(new OutboxCounts(2, 0, 0, 0), await reopened.CountAsync());
+    }
+
+    [Fact]
+    public async Task Enqueue_OfAVersionALaterOneSuperseded_IsStale_AndQueuesNothing()
+    {
+        var (first, grown) = TestCases.LastFollowUp();
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var v1 = (await outbox.EnqueueAsync(Entry(first))).Entry;
+        var v2 = (await outbox.EnqueueAsync(Entry(grown))).Entry;
+        await outbox.MarkStoredAsync(v1.IdempotencyKey, SubmissionStatus.Created, Receipt(first, 1));
+        await outbox.MarkStoredAsync(v2.IdempotencyKey, SubmissionStatus.Amended, Receipt(first, 2));
+
+        var again = await outbox.EnqueueAsync(Entry(first));
+        var latestAgain = await outbox.EnqueueAsync(Entry(grown));
+
+        Assert.Equal(OutboxEnqueueOutcome.Stale, again.Outcome);
+        Assert.Equal(v1.Sequence, again.Entry.Sequence);
+        Assert.Equal(OutboxEnqueueOutcome.Duplicate, latestAgain.Outcome);
+        Assert.Equal(OutboxState.Stored, latestAgain.Entry.State);
+        Assert.Empty(await outbox.PendingAsync(10));
+        var history = await outbox.HistoryAsync(first.Submitter.OrganisationCode, first.LocalRecordId);
+        Assert.Equal([(SubmissionStatus.Created, 1), (SubmissionStatus.Amended, 2)], history.Select(v => (v.Outcome!.Value, v.RegistryVersion!.Value)));
+    }
+
+    [Fact]
+    public async Task Timestamps_ComeFromTheInjectedClock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath, new SqliteOutboxOptions { TimeProvider = clock });
+        var entry = (await outbox.EnqueueAsync(Entry(TestSubmissions.Load()))).Entry;
+        clock.Advance(TimeSpan.FromHours(2));
+        await outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, "network error");
+
+        var stored = Assert.Single(await outbox.PendingAsync(1));
+        Assert.Equal(clock.Start, stored.EnqueuedAt);
+        Assert.Equal(clock.Start.AddHours(2), stored.UpdatedAt);
+    }
+
+    /// <summary>
+    /// A first-wave outbox (schema version 0: one <c>outbox</c> table keyed by idempotency key, several rows for one
+    /// case when its content changed) is built here from that wave's DDL, then opened: every row becomes a version of its
+    /// case in queue order, settled rows stay settled, and the file is at schema version 2.
+    /// </summary>
+    [Fact]
+    public async Task FirstWaveOutbox_OpensAndMigrates_KeepingEveryRowAsAVersionInOrder()
+    {
+        var (first, grown) = TestCases.LastFollowUp();
+        var other = first with { LocalRecordId = "RJ1-PMT-OTHER" };
+        await FirstWaveOutbox.CreateAsync(OutboxPath,
+            (first, 1, "2026-01-05T10:00:00.0000000+00:00", "case-1"),
+            (other, 2, "2026-01-05T10:00:01.0000000+00:00", null),
+            (grown, 0, "2026-02-05T10:00:00.0000000+00:00", null));
+
+        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath))
+        {
+            var history = await outbox.HistoryAsync("RJ1", first.LocalRecordId);
+            Assert.Equal([(SubmissionContentHash.Compute(first), OutboxState.Stored, "case-1"), (SubmissionContentHash.Compute(grown), OutboxState.Pending, null)],
+                history.Select(v => (v.ContentHash, v.State, v.ReceiptId)));
+            Assert.Equal(OutboxState.Rejected, Assert.Single(await outbox.HistoryAsync("RJ1", other.LocalRecordId)).State);
+            Assert.Equal(new OutboxCounts(1, 1, 1, 0), await outbox.CountAsync());
+            Assert.Equal(OutboxEnqueueOutcome.Stale, (await outbox.EnqueueAsync(Entry(first))).Outcome);
+        }
+
+        Assert.Equal(SqliteSubmissionOutbox.SchemaVersion, await UserVersionAsync(OutboxPath));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("text")]
+    [InlineData("truncated")]
+    public async Task CorruptFile_IsATypedError_NamingTheFileAndWhatToDo(string kind)
+    {
+        switch (kind)
+        {
+            case "garbage":
+                await File.WriteAllBytesAsync(OutboxPath, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 37 % 251))]);
+                break;
+            case "text":
+                await File.WriteAllTextAsync(OutboxPath, "RJ1-PMT-0001,2026-01-05\n");
+                break;
+            default:
+                await TruncatedOutboxAsync(OutboxPath);
+                break;
+        }
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => SqliteSubmissionOutbox.OpenAsync(OutboxPath));
+
+        Assert.Equal(OutboxProblem.Corrupt, ex.Problem);
+        Assert.Equal(OutboxPath, ex.Location);
+        Assert.Contains(OutboxPath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("move it aside", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOutboxInAMissingFolder_IsInaccessible_NamingTheFile()
+    {
+        var path = Path.Combine(_directory, "no-such-folder", "outbox.db");
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => SqliteSubmissionOutbox.OpenAsync(path));
+
+        Assert.Equal((OutboxProblem.Inaccessible, path), (ex.Problem, ex.Location));
+        Assert.Contains("check that its folder exists", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewerFormat_IsRefused_RatherThanMisread()
+    {
+        using (var connection = new SqliteConnection($"Data Source={OutboxPath};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 7";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => SqliteSubmissionOutbox.OpenAsync(OutboxPath));
+
+        Assert.Equal(OutboxProblem.NewerFormat, ex.Problem);
+    }
+
+    [Fact]
+    public async Task SecondOpener_WaitsForTheLockTimeout_ThenIsRefusedNamingTheHoldersPid()
+    {
+        using var holder = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var clock = new FakeTimeProvider();
+        var second = SqliteSubmissionOutbox.OpenAsync(OutboxPath, new SqliteOutboxOptions { TimeProvider = clock, LockTimeout = TimeSpan.FromSeconds(5) });
+
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(4));
+        Assert.False(second.IsCompleted, "refused before the lock timeout");
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(2));
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => second);
+
+        Assert.Equal(OutboxProblem.InUse, ex.Problem);
+        Assert.Equal($"another registry submit is using {OutboxPath} (pid {Environment.ProcessId}); wait for it to finish, or use another --outbox.", ex.Message);
+    }
+
+    [Fact]
+    public async Task SecondOpener_GetsTheOutbox_WhenTheHolderClosesWithinTheWait()
+    {
+        var holder = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var clock = new FakeTimeProvider();
+        var second = SqliteSubmissionOutbox.OpenAsync(OutboxPath, new SqliteOutboxOptions { TimeProvider = clock });
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(1));
+        holder.Dispose();
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(1));
+
+        using var opened = await second;
+        Assert.Equal(new OutboxCounts(0, 0, 0, 0), await opened.CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task FullDisk_IsATypedError_AndWritesWorkAgainOnceSpaceReturns()
+    {
+        await using var disk = await SmallDisk.MountAsync(kilobytes: 512);
+        var path = Path.Combine(disk.Path, "outbox.db");
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(path);
+        var submission = TestSubmissions.Load();
+        var entry = (await outbox.EnqueueAsync(Entry(submission))).Entry;
+        var filler = disk.Fill();
+
+        var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(async () =>
+        {
+            foreach (var other in TestSubmissions.Many(200))
+            {
+                await outbox.EnqueueAsync(Entry(other));
+            }
+        });
+        Assert.Equal(OutboxProblem.Full, ex.Problem);
+        Assert.Contains("disk is full", ex.Message, StringComparison.Ordinal);
+
+        File.Delete(filler);
+        await outbox.MarkStoredAsync(entry.IdempotencyKey, SubmissionStatus.Created, Receipt(submission, 1));
+        Assert.Equal(OutboxState.Stored, Assert.Single(await outbox.HistoryAsync("RJ1", submission.LocalRecordId)).State);
+    }
+
+    internal static OutboxEntry Entry(Submission submission) => new()
+    {
+        IdempotencyKey = IdempotencyKey.For(submission),
+        OrganisationCode = submission.Submitter.OrganisationCode,
+        LocalRecordId = submission.LocalRecordId,
+        ContentHash = SubmissionContentHash.Compute(submission),
+        Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
+    };
+
+    internal static SubmissionReceipt Receipt(Submission submission, int version) => new()
+    {
+        Id = "case-" + submission.LocalRecordId,
+        OrganisationCode = submission.Submitter.OrganisationCode,
+        LocalRecordId = submission.LocalRecordId,
+        Status = CaseStatus.Accepted,
+        Version = version,
+        ContentHash = SubmissionContentHash.Compute(submission),
+        ReceivedAt = DateTimeOffset.UnixEpoch,
+        UpdatedAt = DateTimeOffset.UnixEpoch,
+        SchemaVersion = "1.0.0",
+    };
+
+    private static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan by)
+    {
+        for (var step = TimeSpan.Zero; step < by; step += TimeSpan.FromMilliseconds(100))
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(5); // let the waiting opener observe the tick (real time only yields; the fake clock decides)
+        }
+    }
+
+    private static async Task TruncatedOutboxAsync(string path)
+    {
+        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(path))
+        {
+            foreach (var submission in TestSubmissions.Many(300))
+            {
+                await outbox.EnqueueAsync(Entry(submission));
+            }
+        }
+
+        SqliteConnection.ClearAllPools(); // checkpoints the WAL into the file
+        var length = new FileInfo(path).Length;
+        Assert.True(length > 64 * 1024, "the outbox should span many pages before it is cut");
+        using var stream = new FileStream(path, FileMode.Open);
+        stream.SetLength(length / 2);
+    }
+
+    private static async Task<long> UserVersionAsync(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
