@@ -21,7 +21,7 @@ public sealed class ClientSandboxTests
         var discharge = full with { FollowUps = [] };
         var days30 = full with { FollowUps = followUps.Take(1).ToArray() };
         var months6 = full with { FollowUps = followUps.Take(2).ToArray() };
-        var corrected = months6 with { Outcome = months6.Outcome with { ThrombusRemovedPercent = 92 } };
+        var corrected = months6 with { Outcome = months6.Outcome! with { ThrombusRemovedPercent = 92 } };
         var months12 = corrected with { FollowUps = followUps.Take(3).ToArray() };
 
         var results = new List<SubmissionResult>();
