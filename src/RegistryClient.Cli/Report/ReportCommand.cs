@@ -105,15 +105,14 @@ internal sealed class ReportData
 
     /// <summary>Every issue of every record, sorted by rule, then record.</summary>
     public IReadOnlyList<RecordIssue> RecordIssues => _recordIssues
-        .OrderBy(i => RuleOrder.TryGetValue(i.Code, out var order) ? order : int.MaxValue)
+        .OrderBy(i => RuleOrder.TryGetValue(i.Code, out var order) ? order : RuleOrder.Count)
         .ThenBy(i => i.Code, StringComparer.Ordinal)
         .ThenBy(i => i.Record, StringComparer.Ordinal)
         .ThenBy(i => i.Pointer, StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The rules in the order the rules table lists them.</summary>
+    /// <summary>The order of the rules table: PARSE, SCHEMA, LIMIT, then the clinical rules by number (VR001, VR002...).</summary>
     public static IReadOnlyDictionary<string, int> RuleOrder { get; } = new[] { IssueCodes.Parse, IssueCodes.Schema, IssueCodes.Limit }
-        .Concat(SubmissionValidator.Rules.Select(r => r.Code))
         .Select((code, index) => (code, index))
         .ToDictionary(x => x.code, x => x.index, StringComparer.Ordinal);
 
