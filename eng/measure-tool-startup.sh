@@ -16,7 +16,7 @@ sample="$PWD/samples/submissions/valid/01-iliofemoral-left-four-follow-ups.json"
 
 echo "packing RegistryClient.Cli $version for $rid and any ..." >&2
 dotnet pack src/RegistryClient.Cli -c Release -o "$work/feed" -p:PackageVersion="$version" \
-  -p:ToolPackageRuntimeIdentifiers="$rid%3Bany" >"$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; exit 1; }
+  -p:RegistryToolRuntimeIdentifiers="$rid%3Bany" >"$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; exit 1; }
 
 # The RID-specific install (what `dotnet tool install` picks on this machine) and the portable fallback, installed
 # directly by its package id.
