@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Validate;
 using RegistryClient.Mapping;
@@ -37,7 +36,7 @@ internal static class LocalEpisodes
 
                 foreach (var (document, report) in documents)
                 {
-                    if (TryRead(document.Utf8) is { } submission)
+                    if (report.Submission is { } submission)
                     {
                         submissions.Add(submission);
                         brokenRules += report.IsValid ? 0 : 1;
@@ -118,18 +117,6 @@ internal static class LocalEpisodes
         {
             var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(TextSafety.Printable))})" : "";
             await stderr.WriteLineAsync($"registry reconcile: note: {count} local episode(s) break validation rules{named}; the registry refuses them until they are fixed (see registry validate).");
-        }
-    }
-
-    private static Submission? TryRead(ReadOnlyMemory<byte> utf8)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(utf8.Span, RegistryJsonContext.Default.Submission);
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 

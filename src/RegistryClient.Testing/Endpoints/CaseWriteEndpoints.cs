@@ -22,21 +22,7 @@ internal static class CaseWriteEndpoints
             return;
         }
 
-        using var claim = state.InFlight.TryClaim(key);
-        if (claim is null)
-        {
-            await WriteRequests.RequestInProgressAsync(context, state);
-            return;
-        }
-
-        var body = await WriteRequests.ReadBodyAsync(context);
-        if (await WriteRequests.ToCaseWriteAsync(context, state, key, body) is not { } write)
-        {
-            return;
-        }
-
-        var outcome = await state.Store.CreateAsync(write, context.RequestAborted);
-        await AnswerAsync(context, outcome, WriteResult.Created, 201);
+        await StoreAsync(context, state, key, write => state.Store.CreateAsync(write, context.RequestAborted), WriteResult.Created, 201);
     }
 
     private static async Task AmendAsync(HttpContext context, SandboxState state)
@@ -60,19 +46,21 @@ internal static class CaseWriteEndpoints
             return;
         }
 
-        var id = (string)context.Request.RouteValues["id"]!;
-        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
+        if (await WriteRequests.FindOwnedCaseAsync(context, state) is not { } current)
         {
-            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
             return;
         }
 
-        if (!SandboxCaller.Of(context).MayActFor(current.OrganisationCode))
-        {
-            await WriteRequests.WrongOrganisationAsync(context);
-            return;
-        }
+        await StoreAsync(context, state, key, write => state.Store.AmendAsync(current.Id, expected, write, context.RequestAborted), WriteResult.Amended, 200);
+    }
 
+    /// <summary>
+    /// What creating and amending share once their own preconditions hold: claim the key (409 while another request
+    /// holds it), validate the body and check its organisation, store it, answer.
+    /// </summary>
+    private static async Task StoreAsync(HttpContext context, SandboxState state, string key,
+        Func<CaseWrite, Task<WriteOutcome>> store, WriteResult success, int successStatus)
+    {
         using var claim = state.InFlight.TryClaim(key);
         if (claim is null)
         {
@@ -86,8 +74,7 @@ internal static class CaseWriteEndpoints
             return;
         }
 
-        var outcome = await state.Store.AmendAsync(id, expected, write, context.RequestAborted);
-        await AnswerAsync(context, outcome, WriteResult.Amended, 200);
+        await AnswerAsync(context, await store(write), success, successStatus);
     }
 
     private static async Task AnswerAsync(HttpContext context, WriteOutcome outcome, WriteResult success, int successStatus)

@@ -30,16 +30,7 @@ internal static class ReadEndpoints
 
     private static async Task GetAsync(HttpContext context, SandboxState state)
     {
-        var id = (string)context.Request.RouteValues["id"]!;
-        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } record)
-        {
-            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
-        }
-        else if (!SandboxCaller.Of(context).MayActFor(record.OrganisationCode))
-        {
-            await WriteRequests.WrongOrganisationAsync(context);
-        }
-        else
+        if (await WriteRequests.FindOwnedCaseAsync(context, state) is { } record)
         {
             await ApiResponses.ReceiptAsync(context, 200, Receipt.From(record));
         }

@@ -34,20 +34,12 @@ internal static class WithdrawalEndpoint
             return;
         }
 
-        var id = (string)context.Request.RouteValues["id"]!;
-        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } current)
+        if (await WriteRequests.FindOwnedCaseAsync(context, state) is not { } current)
         {
-            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
             return;
         }
 
-        if (!SandboxCaller.Of(context).MayActFor(current.OrganisationCode))
-        {
-            await WriteRequests.WrongOrganisationAsync(context);
-            return;
-        }
-
-        var tombstone = await state.Store.WithdrawAsync(id, reason, state.Time.GetUtcNow(), context.RequestAborted);
+        var tombstone = await state.Store.WithdrawAsync(current.Id, reason, state.Time.GetUtcNow(), context.RequestAborted);
         await ApiResponses.ReceiptAsync(context, 200, Receipt.From(tombstone!));
     }
 

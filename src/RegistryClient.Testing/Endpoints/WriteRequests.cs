@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using RegistryClient.Model;
@@ -68,7 +67,7 @@ internal static class WriteRequests
             return null;
         }
 
-        var submission = JsonSerializer.Deserialize(body, RegistryJsonContext.Default.Submission)!;
+        var submission = report.Submission!; // a valid report always carries the document it read
         var organisation = submission.Submitter.OrganisationCode;
         if (!SandboxCaller.Of(context).MayActFor(organisation))
         {
@@ -78,6 +77,25 @@ internal static class WriteRequests
 
         return new CaseWrite(key, BodyHash(body), organisation, submission.LocalRecordId, submission.SchemaVersion,
             SubmissionContentHash.Compute(submission), body, state.Time.GetUtcNow());
+    }
+
+    /// <summary>The case the route's <c>{id}</c> names, or null once a 404 (no such case) or 403 (another organisation's) is written.</summary>
+    public static async Task<CaseRecord?> FindOwnedCaseAsync(HttpContext context, SandboxState state)
+    {
+        var id = (string)context.Request.RouteValues["id"]!;
+        if (await state.Store.FindAsync(id, context.RequestAborted) is not { } record)
+        {
+            await ApiResponses.WriteAsync(context, 404, ProblemTypes.NotFound, "No case has this id");
+            return null;
+        }
+
+        if (!SandboxCaller.Of(context).MayActFor(record.OrganisationCode))
+        {
+            await WrongOrganisationAsync(context);
+            return null;
+        }
+
+        return record;
     }
 
     public static Task WrongOrganisationAsync(HttpContext context) =>

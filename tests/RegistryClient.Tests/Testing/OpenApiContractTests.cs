@@ -205,28 +205,8 @@ public sealed class OpenApiContractTests : IDisposable
 
     private static async Task<HttpResponseMessage> PutWhileInFlightAsync(SandboxServer sandbox, SandboxApi api, string id, RegistryClient.Model.Submission next)
     {
-        var body = SandboxApi.Bytes(next);
-        var content = new HeldBack(body);
-        using var http = new HttpClient { BaseAddress = sandbox.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Put, "v1/submissions/" + id) { Content = content };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Authorization = new("Bearer", sandbox.Token);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", "\"slow-put\"");
-        request.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
-        var before = sandbox.Requests;
-        var firstTask = http.SendAsync(request);
-        SpinWait.SpinUntil(() => sandbox.Requests > before, TimeSpan.FromSeconds(10));
-        HttpResponseMessage second;
-        var attempts = 0;
-        do
-        {
-            await Task.Delay(5);
-            second = await api.AmendAsync(id, next, "\"2\"", key: "\"slow-put\"");
-        }
-        while (second.StatusCode != HttpStatusCode.Conflict && ++attempts < 50);
-
-        content.Release();
-        await firstTask;
+        var (_, second) = await KeyInFlight.HoldAsync(sandbox, HttpMethod.Put, "v1/submissions/" + id, SandboxApi.Bytes(next), "\"slow-put\"", "\"2\"",
+            () => api.AmendAsync(id, next, "\"2\"", key: "\"slow-put\""));
         return second;
     }
 
@@ -239,27 +219,6 @@ public sealed class OpenApiContractTests : IDisposable
         catch (HttpRequestException)
         {
             return null; // a dropped connection or a lost response: nothing to check
-        }
-    }
-
-    private sealed class HeldBack(byte[] body) : HttpContent
-    {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _released.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(body.AsMemory(0, 10));
-            await stream.FlushAsync();
-            await _released.Task;
-            await stream.WriteAsync(body.AsMemory(10));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
         }
     }
 }

@@ -182,53 +182,10 @@ public sealed class SandboxLifecycleTests
     }
 
     /// <summary>Holds a POST open mid-body (its key claimed) while a second request with the same key arrives.</summary>
-    internal static async Task<(HttpResponseMessage First, HttpResponseMessage Second)> WhileAKeyIsInFlightAsync(SandboxServer sandbox, SandboxApi api, string key)
+    internal static Task<(HttpResponseMessage First, HttpResponseMessage Second)> WhileAKeyIsInFlightAsync(SandboxServer sandbox, SandboxApi api, string key)
     {
         var body = SandboxApi.Bytes(TestSubmissions.Load(5));
-        var content = new HeldBackContent(body);
-        using var http = new HttpClient { BaseAddress = sandbox.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/submissions") { Content = content };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Authorization = new("Bearer", sandbox.Token);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        var before = sandbox.Requests;
-        var firstTask = http.SendAsync(request);
-        SpinWait.SpinUntil(() => sandbox.Requests > before, TimeSpan.FromSeconds(10)); // the first has reached the sandbox
-
-        HttpResponseMessage second;
-        var attempts = 0;
-        do
-        {
-            // The first request claims its key just after it arrives; until then the second may get through (201).
-            await Task.Delay(5);
-            second = await api.CreateAsync(body, key);
-        }
-        while (second.StatusCode != HttpStatusCode.Conflict && ++attempts < 50);
-
-        content.Release();
-        return (await firstTask, second);
-    }
-
-    /// <summary>Sends the first bytes of a body at once and the rest only when released.</summary>
-    private sealed class HeldBackContent(byte[] body) : HttpContent
-    {
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _released.TrySetResult();
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(body.AsMemory(0, 10));
-            await stream.FlushAsync();
-            await _released.Task;
-            await stream.WriteAsync(body.AsMemory(10));
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
-        }
+        return KeyInFlight.HoldAsync(sandbox, HttpMethod.Post, "v1/submissions", body, key, ifMatch: null, () => api.CreateAsync(body, key));
     }
 
     private static async Task<List<string>> ItemsAsync(SandboxApi api, string query)
