@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using RegistryClient.Cli.Validate;
+using RegistryClient.Cli.Validate.Formats;
 using Spectre.Console;
 using RegistryClient.Http;
 using RegistryClient.Model;
@@ -131,13 +132,14 @@ internal static class SubmitCommand
                     invalid++;
                     foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error))
                     {
-                        await stderr.WriteLineAsync($"{display}:{issue.Line ?? 1}:{issue.Column ?? 1}: error {issue.Code}: {issue.Message} [{issue.Path}] (not queued)");
+                        await stderr.WriteLineAsync($"{display}:{issue.Line ?? 1}:{issue.Column ?? 1}: error {issue.Code}: {OutputText.ForLine(issue.Message)} [{OutputText.ForLine(issue.Path)}] (not queued)");
                     }
 
                     continue;
                 }
 
-                valid.Add(JsonSerializer.Deserialize(document.Utf8.Span, RegistryJsonContext.Default.Submission)!);
+                // A valid document was read as a submission by the validator: take it rather than parse the bytes again.
+                valid.Add(report.Submission ?? throw new InvalidOperationException("A valid report carries its submission."));
             }
         }
 
