@@ -69,9 +69,9 @@ internal static class DemoCommand
         await foreach (var result in ProfileMapper.MapAsync(profile, new MemoryStream(Resource("Demo.ris-export.csv")), "ris-export.csv", cancellationToken))
         {
             rows += result.Rows;
-            if (result.Submission is { } submission)
+            if (result.IsMapped)
             {
-                mapped.Add(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
+                mapped.Add(result.Json.ToArray());
             }
 
             mappingErrors.AddRange(result.Errors);

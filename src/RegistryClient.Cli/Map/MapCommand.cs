@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Text;
 using RegistryClient.Mapping;
-using RegistryClient.Model;
 
 namespace RegistryClient.Cli.Map;
 
@@ -43,16 +42,16 @@ internal static class MapCommand
                     }
 
                     rows += result.Rows;
-                    if (result.Submission is { } submission)
+                    if (result.IsMapped)
                     {
                         mapped++;
                         if (outputPath is null)
                         {
-                            await stdout.WriteLineAsync(JsonSerializer.Serialize(submission, RegistryJsonContext.Default.Submission));
+                            await stdout.WriteLineAsync(Encoding.UTF8.GetString(result.Json.Span));
                         }
                         else
                         {
-                            (sink ??= new NdjsonFile(outputPath)).Write(submission);
+                            (sink ??= new NdjsonFile(outputPath)).Write(result.Json.Span);
                         }
 
                         continue;
@@ -116,32 +115,17 @@ internal static class MapCommand
 
     private static string Column(MappingError error) => error.Column.Length == 0 ? "*" : error.Column;
 
-    /// <summary>Writes submissions as UTF-8 JSON lines straight into the file, without a string per line.</summary>
+    /// <summary>Writes the mapped documents as they are (UTF-8 JSON, one per line) straight into the file.</summary>
     private sealed class NdjsonFile(string path) : IDisposable
     {
         private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        private Utf8JsonWriter? _json;
 
-        public void Write(Submission submission)
+        public void Write(ReadOnlySpan<byte> json)
         {
-            if (_json is null)
-            {
-                _json = new Utf8JsonWriter(_file);
-            }
-            else
-            {
-                _json.Reset(_file);
-            }
-
-            JsonSerializer.Serialize(_json, submission, RegistryJsonContext.Default.Submission);
-            _json.Flush();
+            _file.Write(json);
             _file.WriteByte((byte)'\n');
         }
 
-        public void Dispose()
-        {
-            _json?.Dispose();
-            _file.Dispose();
-        }
+        public void Dispose() => _file.Dispose();
     }
 }

@@ -13,18 +13,63 @@ public sealed record MappingError(string Source, int Row, string Column, string 
     public override string ToString() => $"{Source}:{Row}:{(Column.Length == 0 ? "*" : Column)}: {Message}";
 }
 
-/// <summary>One episode's outcome: the submission, or the errors that kept it from being produced.</summary>
-public sealed record MappingResult
+/// <summary>
+/// One episode's outcome: the submission (as the UTF-8 JSON the mapper wrote, and typed on demand), or the errors that
+/// kept it from being produced. Never half-filled: an episode with any error has no submission at all.
+/// </summary>
+/// <remarks>
+/// <see cref="Json"/> is the mapped document itself, so writing submissions out (to a file, an outbox or the registry)
+/// costs no serialisation; <see cref="Submission"/> reads it into the typed model the first time it is asked for.
+/// <see cref="ToString"/> names the episode by its location only, never by a value from the export.
+/// </remarks>
+public sealed class MappingResult
 {
+    private readonly ReadOnlyMemory<byte> _json;
+    private Submission? _submission;
+
     /// <summary>The input's name (its file path, or the name given to the mapper).</summary>
     public required string Source { get; init; }
 
     /// <summary>The episode's first row.</summary>
     public required int Row { get; init; }
 
-    /// <summary>The submission, when every row of the episode mapped; null otherwise (never half-filled). Validate it
-    /// with <see cref="Validation.SubmissionValidator"/> before sending.</summary>
-    public Submission? Submission { get; init; }
+    /// <summary>The submission as UTF-8 JSON (no byte order mark, no line breaks), exactly as mapped; empty when the
+    /// episode did not map. Validate it with <see cref="Validation.SubmissionValidator"/> before sending.</summary>
+    public ReadOnlyMemory<byte> Json
+    {
+        get => _json.IsEmpty && _submission is { } submission ? SubmissionJson.SerializeToUtf8Bytes(submission) : _json;
+        init => _json = value;
+    }
+
+    /// <summary>The submission, when every row of the episode mapped; null otherwise (never half-filled). Read from
+    /// <see cref="Json"/> the first time it is asked for. Validate it with <see cref="Validation.SubmissionValidator"/>
+    /// before sending.</summary>
+    /// <exception cref="InvalidOperationException">The mapped document does not fit the typed model (a profile
+    /// constant of the wrong shape that its checks at load could not see); <see cref="Json"/> still holds it.</exception>
+    public Submission? Submission
+    {
+        get
+        {
+            if (_submission is null && !_json.IsEmpty)
+            {
+                try
+                {
+                    _submission = SubmissionJson.Deserialize(_json.Span);
+                }
+                catch (JsonException ex)
+                {
+                    throw new InvalidOperationException($"The episode at {Source} row {Row} mapped to a document that does not fit the submission model at {ex.Path ?? "its root"}.", ex);
+                }
+            }
+
+            return _submission;
+        }
+
+        init => _submission = value;
+    }
+
+    /// <summary>True when the episode mapped: <see cref="Json"/> (and so <see cref="Submission"/>) holds its document.</summary>
+    public bool IsMapped => !_json.IsEmpty || _submission is not null;
 
     /// <summary>The errors, when any row of the episode failed.</summary>
     public IReadOnlyList<MappingError> Errors { get; init; } = [];
@@ -36,4 +81,8 @@ public sealed record MappingResult
     /// row, a byte order mark that contradicts the declared encoding, no such sheet): nothing was mapped and this is
     /// the only result.</summary>
     public bool IsInputError { get; init; }
+
+    /// <summary>The episode's location and outcome (<c>source:row: mapped</c> or the error count), never a value from the export.</summary>
+    public override string ToString() =>
+        $"{Source}:{Row}: " + (IsInputError ? "input error" : IsMapped ? $"mapped ({Rows} row(s))" : $"{Errors.Count} error(s) ({Rows} row(s))");
 }

@@ -95,10 +95,14 @@ internal static class MappingTestData
 
     public static JsonNode? At(JsonObject document, string pointer) => TestJson.At(document, pointer);
 
-    /// <summary>The mapped submission as JSON (as the registry receives it), for pointer lookups.</summary>
+    /// <summary>The mapped submission as JSON (the document `registry map` writes), for pointer lookups; checked to say
+    /// exactly what the typed <see cref="MappingResult.Submission"/> says.</summary>
     public static JsonObject Json(MappingResult result)
     {
-        Assert.True(result.Submission is not null, string.Join("\n", result.Errors));
-        return JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(result.Submission, RegistryClient.Model.RegistryJsonContext.Default.Submission))!.AsObject();
+        Assert.True(result.IsMapped, string.Join("\n", result.Errors));
+        var written = JsonNode.Parse(result.Json.Span.ToArray())!.AsObject();
+        var typed = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(result.Submission, RegistryClient.Model.RegistryJsonContext.Default.Submission));
+        Assert.True(JsonNode.DeepEquals(written, typed), $"the mapped JSON and the typed submission differ:\n{written.ToJsonString()}\n{typed!.ToJsonString()}");
+        return written;
     }
 }

@@ -62,6 +62,23 @@ public sealed class WideSampleTests
     }
 
     [Fact]
+    public async Task TheMappedJson_IsExactlyTheTypedSubmission_AndAResultNamesItsEpisodeByLocationOnly()
+    {
+        var results = await MapCsvAsync();
+
+        Assert.Equal(14, results.Count(r => r.IsMapped));
+        foreach (var result in results)
+        {
+            // What `registry map` writes (the document as mapped) says no more and no less than the typed model holds.
+            var written = System.Text.Json.Nodes.JsonNode.Parse(result.Json.Span.ToArray());
+            var typed = System.Text.Json.Nodes.JsonNode.Parse(Json(result.Submission!));
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(written, typed), $"row {result.Row}: {written!.ToJsonString()}\n{typed!.ToJsonString()}");
+            Assert.Equal($"{CsvPath}:{result.Row}: mapped (1 row(s))", result.ToString());
+            Assert.DoesNotContain(result.Submission!.Patient.NhsNumber!, result.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Workbook_OfTheSameData_GivesIdenticalSubmissions()
     {
         var csv = await MapCsvAsync();

@@ -5,8 +5,8 @@ namespace RegistryClient.Mapping;
 /// <summary>
 /// Writes an episode's values as a submission document (JSON, through one reused buffer) by walking its template:
 /// objects with nothing inside are left out, list elements come from indexed fields, then column groups, then
-/// follow-up rows. A required field without a value is a located mapping error. The document is then read into the
-/// typed <see cref="Submission"/>.
+/// follow-up rows. A required field without a value is a located mapping error. The document is the mapper's output
+/// as it stands: it is read into the typed model only when a caller asks for <see cref="MappingResult.Submission"/>.
 /// </summary>
 internal sealed class DocumentWriter
 {
@@ -15,36 +15,24 @@ internal sealed class DocumentWriter
 
     public DocumentWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
-    public Submission? Write(Episode episode)
+    /// <summary>The episode's document as UTF-8 JSON, or null when a required field has no value (the errors say which).</summary>
+    public byte[]? Write(Episode episode)
     {
         _buffer.Reset();
         _json.Reset(_buffer);
-        WriteObject(episode.Plan.Episode.Root, episode.Root, episode, "");
+        WriteObject(episode.Plan.Episode.Root, episode.Root, episode, default);
         _json.Flush();
-        if (episode.Errors.Count > 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(_buffer.Written, RegistryJsonContext.Default.Submission);
-        }
-        catch (JsonException ex)
-        {
-            episode.Error(episode.FirstRow, "", $"The mapped episode does not fit the submission model at {ex.Path ?? "its root"}.");
-            return null;
-        }
+        return episode.Errors.Count > 0 ? null : _buffer.Written.ToArray();
     }
 
-    private void WriteObject(ObjectNode node, Instance instance, Episode episode, string at)
+    private void WriteObject(ObjectNode node, Instance instance, Episode episode, ElementAt at)
     {
         _json.WriteStartObject();
-        foreach (var (name, child) in node.Children)
+        foreach (var (_, child) in node.Children)
         {
             if (Has(child, instance, episode))
             {
-                _json.WritePropertyName(name);
+                _json.WritePropertyName(child.Name);
                 Write(child, instance, episode, at);
             }
         }
@@ -54,7 +42,7 @@ internal sealed class DocumentWriter
             if (required is null || !Has(required, instance, episode))
             {
                 var column = required?.FirstColumn;
-                var pointer = at + node.Pointer + "/" + name;
+                var pointer = at.ToString() + node.Pointer + "/" + name;
                 episode.Error(instance.Row, column ?? "", (instance.Context is null ? "" : instance.Context + ": ")
                     + $"There is no value for {pointer}, which the registry requires"
                     + (column is null ? " (the profile maps no column to it)." : "; the cell is empty."));
@@ -64,7 +52,7 @@ internal sealed class DocumentWriter
         _json.WriteEndObject();
     }
 
-    private void Write(PlanNode node, Instance instance, Episode episode, string at)
+    private void Write(PlanNode node, Instance instance, Episode episode, ElementAt at)
     {
         switch (node)
         {
@@ -77,7 +65,7 @@ internal sealed class DocumentWriter
             case ArrayNode array:
                 _json.WriteStartArray();
                 var index = 0;
-                foreach (var element in array.Elements.Values)
+                foreach (var element in array.ElementNodes)
                 {
                     if (Has(element, instance, episode))
                     {
@@ -90,7 +78,7 @@ internal sealed class DocumentWriter
                 {
                     if (episode.Groups[group.Index] is { } member)
                     {
-                        WriteObject(group.Template.Root, member, episode, $"{at}{array.Pointer}/{index++}");
+                        WriteObject(group.Template.Root, member, episode, new ElementAt(array, index++));
                     }
                 }
 
@@ -98,7 +86,7 @@ internal sealed class DocumentWriter
                 {
                     foreach (var followUp in episode.FollowUps)
                     {
-                        WriteObject(episode.Plan.FollowUp!.Root, followUp, episode, $"{at}{array.Pointer}/{index++}");
+                        WriteObject(episode.Plan.FollowUp!.Root, followUp, episode, new ElementAt(array, index++));
                     }
                 }
 
@@ -107,8 +95,20 @@ internal sealed class DocumentWriter
         }
     }
 
-    /// <summary>Whether a node has anything to write: a value, a container's constant, or a value somewhere inside.</summary>
+    /// <summary>Whether a node has anything to write: a value, a container's constant, or a value somewhere inside.
+    /// Remembered per instance, so that writing a tree asks each node once.</summary>
     private static bool Has(PlanNode node, Instance instance, Episode episode)
+    {
+        var known = instance.Written[node.Id];
+        if (known == 0)
+        {
+            instance.Written[node.Id] = known = Find(node, instance, episode) ? (byte)1 : (byte)2;
+        }
+
+        return known == 1;
+    }
+
+    private static bool Find(PlanNode node, Instance instance, Episode episode)
     {
         if (node.Base is { } baseLeaf && instance.Slots[baseLeaf.Slot].HasValue)
         {
@@ -143,7 +143,7 @@ internal sealed class DocumentWriter
                     }
                 }
 
-                foreach (var element in array.Elements.Values)
+                foreach (var element in array.ElementNodes)
                 {
                     if (Has(element, instance, episode))
                     {
@@ -155,5 +155,12 @@ internal sealed class DocumentWriter
             default:
                 return false;
         }
+    }
+
+    /// <summary>Where an element written from a column group or a follow-up row sits in the document, for errors
+    /// only (the pointer's text is made when an error needs it, not for every element).</summary>
+    private readonly record struct ElementAt(ArrayNode? Array, int Index)
+    {
+        public override string ToString() => Array is null ? "" : $"{Array.Pointer}/{Index}";
     }
 }

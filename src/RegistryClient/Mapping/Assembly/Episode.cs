@@ -10,41 +10,36 @@ internal sealed class Instance(Template template, int row, string? context)
 
     public Slot[] Slots { get; } = new Slot[template.Leaves.Count];
 
+    /// <summary>Per node of the template: 0 not yet known, 1 has something to write, 2 has nothing (the writer's memo).</summary>
+    public byte[] Written { get; } = new byte[template.NodeCount];
+
     public int Row { get; } = row;
 
     /// <summary>The group's name, to say which group an error is in.</summary>
     public string? Context { get; } = context;
 }
 
-/// <summary>One episode being assembled: its row's values, its column groups, its follow-up rows and their errors.</summary>
+/// <summary>
+/// One episode being assembled: its row, its follow-up rows, and (once <see cref="Convert"/> has run) their converted
+/// values, column groups and errors. The reader's thread only collects rows (copies: readers reuse one row object);
+/// converting and writing happen on a finishing thread, so a large export keeps every core busy.
+/// </summary>
 internal sealed class Episode
 {
     private readonly FieldPlan _plan;
     private readonly MapContext _context;
+    private readonly SourceRow _row;
+    private List<SourceRow>? _followUpRows;
     private DateTime? _dateOfBirth;
 
     public Episode(SourceRow row, FieldPlan plan, MapContext context)
     {
         (_plan, _context) = (plan, context);
+        _row = row.Snapshot();
         FirstRow = row.Row;
         Key = row.At(plan.KeyColumn);
         Root = new Instance(plan.Episode, row.Row, null);
         Groups = new Instance?[plan.Groups.Count];
-        if (Unreadable(row))
-        {
-            return;
-        }
-
-        Fill(row, Root);
-        foreach (var group in plan.Groups)
-        {
-            if (HasValue(row, group))
-            {
-                Fill(row, Groups[group.Index] = new Instance(group.Template, row.Row, group.Name));
-            }
-        }
-
-        ReadDateOfBirth(row);
     }
 
     public string Key { get; }
@@ -65,14 +60,39 @@ internal sealed class Episode
 
     public List<MappingError> Errors { get; } = [];
 
+    /// <summary>Keeps a follow-up row (a copy) for <see cref="Convert"/>.</summary>
     public void AddFollowUp(SourceRow row)
     {
         Rows++;
-        if (!Unreadable(row))
+        (_followUpRows ??= []).Add(row.Snapshot());
+    }
+
+    /// <summary>Converts the episode's row (its fields, column groups and date of birth), then its follow-up rows, in
+    /// that order, so errors come out in the order of the input.</summary>
+    public void Convert()
+    {
+        if (!Unreadable(_row))
         {
-            var followUp = new Instance(_plan.FollowUp!, row.Row, null);
-            Fill(row, followUp);
-            FollowUps.Add(followUp);
+            Fill(_row, Root);
+            foreach (var group in _plan.Groups)
+            {
+                if (HasValue(_row, group))
+                {
+                    Fill(_row, Groups[group.Index] = new Instance(group.Template, _row.Row, group.Name));
+                }
+            }
+
+            ReadDateOfBirth(_row);
+        }
+
+        foreach (var row in _followUpRows ?? [])
+        {
+            if (!Unreadable(row))
+            {
+                var followUp = new Instance(_plan.FollowUp!, row.Row, null);
+                Fill(row, followUp);
+                FollowUps.Add(followUp);
+            }
         }
     }
 
@@ -83,7 +103,8 @@ internal sealed class Episode
         {
             var column = _plan.Profile.DateOfBirth!.Column;
             var procedure = _plan.ProcedureDate is { } p ? Root.Slots[p.Slot] : default;
-            if (procedure.Kind != SlotKind.String || !DateTime.TryParseExact(procedure.Text, DateFormats.Iso, CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
+            var on = procedure.Kind == SlotKind.Date ? procedure.Date : default;
+            if (procedure.Kind != SlotKind.Date && (procedure.Kind != SlotKind.String || !DateFormats.TryParse(procedure.Text!, DateFormats.Iso, out on)))
             {
                 Error(FirstRow, column, "No age can be computed: the procedure date is missing.");
             }

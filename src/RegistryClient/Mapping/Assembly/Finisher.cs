@@ -1,16 +1,16 @@
 namespace RegistryClient.Mapping;
 
 /// <summary>
-/// Finishes episodes (derived fields, the document, the typed submission) a batch at a time on a second thread while
-/// the next batch is read and converted, so a large export uses two cores; results keep the input's order. At most
-/// one batch is being finished at any time, so one <see cref="DocumentWriter"/> serves them all.
+/// Finishes episodes (converts their cells, derives fields, writes the document) a batch at a time on the thread pool
+/// while the reader goes on reading, so a large export uses every core; results keep the input's order. At most one
+/// batch per processor is in flight, which bounds memory however long the export.
 /// </summary>
 internal sealed class Finisher
 {
-    private const int BatchSize = 64;
-    private readonly DocumentWriter _writer = new();
+    private const int BatchSize = 256;
+    private readonly int _inFlight = Math.Max(1, Environment.ProcessorCount);
+    private readonly Queue<Task<MappingResult[]>> _running = new();
     private List<object> _batch = new(BatchSize);
-    private Task<MappingResult[]>? _running;
 
     /// <summary>Queues an episode, or a result already known (a row that failed on its own); true when a batch is full.</summary>
     public bool Add(object item)
@@ -19,51 +19,63 @@ internal sealed class Finisher
         return _batch.Count >= BatchSize;
     }
 
-    /// <summary>Starts finishing the full batch and returns the previous batch's results.</summary>
-    public async Task<MappingResult[]> RotateAsync(CancellationToken cancellationToken)
+    /// <summary>Starts finishing the full batch and returns the results of the earlier batches that are done (waiting
+    /// for the oldest only when every processor already has a batch).</summary>
+    public async Task<List<MappingResult>> RotateAsync(CancellationToken cancellationToken)
     {
-        var previous = _running is null ? [] : await _running.ConfigureAwait(false);
         var batch = _batch;
         _batch = new List<object>(BatchSize);
-        _running = Task.Run(() => FinishAll(batch), cancellationToken);
-        return previous;
+        _running.Enqueue(Task.Run(() => FinishAll(batch), cancellationToken));
+        var done = new List<MappingResult>();
+        while (_running.Count > _inFlight || (_running.Count > 0 && _running.Peek().IsCompleted))
+        {
+            done.AddRange(await _running.Dequeue().ConfigureAwait(false));
+        }
+
+        return done;
     }
 
-    /// <summary>The results of every batch still queued or running.</summary>
-    public async Task<MappingResult[]> DrainAsync()
+    /// <summary>The results of every batch still queued or running, in order.</summary>
+    public async Task<List<MappingResult>> DrainAsync()
     {
-        var previous = _running is null ? [] : await _running.ConfigureAwait(false);
-        _running = null;
-        var last = FinishAll(_batch);
+        var done = new List<MappingResult>();
+        while (_running.Count > 0)
+        {
+            done.AddRange(await _running.Dequeue().ConfigureAwait(false));
+        }
+
+        done.AddRange(FinishAll(_batch));
         _batch = [];
-        return previous.Length == 0 ? last : previous.Concat(last).ToArray();
+        return done;
     }
 
-    private MappingResult[] FinishAll(List<object> batch)
+    private static MappingResult[] FinishAll(List<object> batch)
     {
+        var writer = new DocumentWriter();
         var results = new MappingResult[batch.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = batch[i] as MappingResult ?? Finish((Episode)batch[i]);
+            results[i] = batch[i] as MappingResult ?? Finish((Episode)batch[i], writer);
         }
 
         return results;
     }
 
-    private MappingResult Finish(Episode episode)
+    private static MappingResult Finish(Episode episode, DocumentWriter writer)
     {
+        episode.Convert();
         if (episode.Errors.Count == 0)
         {
             episode.Derive();
         }
 
-        var submission = episode.Errors.Count == 0 ? _writer.Write(episode) : null;
+        var document = episode.Errors.Count == 0 ? writer.Write(episode) : null;
         return new MappingResult
         {
             Source = episode.Source,
             Row = episode.FirstRow,
             Rows = episode.Rows,
-            Submission = episode.Errors.Count == 0 ? submission : null,
+            Json = episode.Errors.Count == 0 && document is not null ? document : default,
             Errors = episode.Errors,
         };
     }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using CsvHelper;
 
 namespace RegistryClient.Mapping;
@@ -35,6 +34,7 @@ internal static class CsvRows
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
             MaxRecordSize = 4 * 1024 * 1024,
             IncludeValuesInExceptions = false,
+            PoolStrings = true, // exports repeat their codes (Yes, LA, Femoral...) in every row: one string each
             OnMalformedRecord = record => malformed = record,
         };
         using var csv = CsvReader.Create(body, options, true);
@@ -93,7 +93,7 @@ internal static class CsvRows
                     continue;
                 }
 
-                row.Values[i] = Decode(span);
+                row.Values[i] = csv.GetString(i);
             }
 
             if (malformed is { Reason: not CsvMalformedReason.FieldCountMismatch } bad)
@@ -116,13 +116,4 @@ internal static class CsvRows
     }
 
     private static ReadOnlySpan<byte> UndecodableUtf8 => [0xEF, 0xBF, 0xBF];
-
-    private static string Decode(ReadOnlySpan<byte> utf8)
-    {
-#if NET8_0_OR_GREATER
-        return Encoding.UTF8.GetString(utf8);
-#else
-        return Encoding.UTF8.GetString(utf8.ToArray());
-#endif
-    }
 }

@@ -36,4 +36,15 @@ internal sealed class SourceRow
     public CellKind KindAt(int column) => Kinds is { } kinds && column < kinds.Length ? kinds[column] : CellKind.Text;
 
     public string At(int column) => column >= 0 && column < Values.Length ? Values[column] : "";
+
+    /// <summary>A copy that outlives the reader's next row, for converting the row later on another thread.</summary>
+    public SourceRow Snapshot() => new()
+    {
+        Row = Row,
+        IsHeader = IsHeader,
+        Values = (string[])Values.Clone(),
+        Kinds = (CellKind[]?)Kinds?.Clone(),
+        Problem = Problem,
+        Undecodable = Undecodable is null ? null : [.. Undecodable],
+    };
 }

@@ -84,7 +84,7 @@ internal static class Conversion
 
             if (DateFormats.TryParse(cell, leaf.DateFormats, out var date))
             {
-                return Slot.Of(date.ToString(DateFormats.Iso, CultureInfo.InvariantCulture));
+                return Slot.Of(date);
             }
 
             error = $"is not a date in the form {string.Join(" or ", leaf.DateFormats)}.";
@@ -151,6 +151,7 @@ internal static class Conversion
         SlotKind.Integer => JsonValue.Create((long)slot.Number),
         SlotKind.Number => JsonValue.Create(slot.Number),
         SlotKind.Boolean => JsonValue.Create(slot.Boolean),
+        SlotKind.Date => JsonValue.Create(slot.Date.ToString(DateFormats.Iso, CultureInfo.InvariantCulture)),
         _ => slot.Node?.DeepClone(),
     };
 

@@ -40,6 +40,12 @@ internal abstract class PlanNode
     /// <summary>A constant or default on a container (an empty list or object), written when nothing inside has a value.</summary>
     public Leaf? Base { get; set; }
 
+    /// <summary>The node's number in its template (0 for the root), to remember per instance whether it has a value.</summary>
+    public int Id { get; set; }
+
+    /// <summary>The node's property name in its parent object, encoded for the writer once.</summary>
+    public JsonEncodedText Name { get; set; }
+
     /// <summary>The node's pointer relative to its template's root ("" for the root).</summary>
     public string Pointer { get; init; } = "";
 
@@ -77,6 +83,11 @@ internal sealed class ArrayNode(FieldType type) : PlanNode
     /// <summary>Elements addressed by index in the profile, in index order.</summary>
     public SortedList<int, PlanNode> Elements { get; } = [];
 
+    /// <summary>The elements' nodes in index order, as an array (read per episode, without an enumerator).</summary>
+    public PlanNode[] ElementNodes => _elementNodes ??= [.. Elements.Values];
+
+    private PlanNode[]? _elementNodes;
+
     /// <summary>Column groups that add an element each, in the profile's order.</summary>
     public List<GroupPlan> Groups { get; } = [];
 
@@ -87,11 +98,43 @@ internal sealed class ArrayNode(FieldType type) : PlanNode
 }
 
 /// <summary>The fields of one document or element: a tree of nodes over a set of value slots.</summary>
-internal sealed class Template(ObjectNode root, List<Leaf> leaves)
+internal sealed class Template
 {
-    public ObjectNode Root { get; } = root;
+    public Template(ObjectNode root, List<Leaf> leaves) => (Root, Leaves) = (root, leaves);
 
-    public List<Leaf> Leaves { get; } = leaves;
+    public ObjectNode Root { get; }
+
+    public List<Leaf> Leaves { get; }
+
+    /// <summary>How many nodes the tree has (their <see cref="PlanNode.Id"/>s are 0 to this - 1), once sealed.</summary>
+    public int NodeCount { get; private set; }
+
+    /// <summary>Numbers the nodes, once the plan has added every node (column groups add arrays to the episode's tree).</summary>
+    public void Seal() => NodeCount = Number(Root, 0);
+
+    private static int Number(PlanNode node, int next)
+    {
+        node.Id = next++;
+        switch (node)
+        {
+            case ObjectNode obj:
+                foreach (var child in obj.Children)
+                {
+                    next = Number(child.Value, next);
+                }
+
+                break;
+            case ArrayNode array:
+                foreach (var element in array.Elements.Values)
+                {
+                    next = Number(element, next);
+                }
+
+                break;
+        }
+
+        return next;
+    }
 }
 
 /// <summary>A column group: its element's template, and the column (or columns) whose value makes it exist.</summary>
@@ -123,6 +166,12 @@ internal sealed class FieldPlan
         AgeAtProcedure = episode.Leaves.FirstOrDefault(l => l.Pointer == "/patient/ageAtProcedure" && l.ColumnName is null && l.Constant is null);
         DvtClass = profile.Fields.ContainsKey("/presentation/dvtClass") ? null : episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/dvtClass");
         ClotSegments = episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/clotSegments");
+        episode.Seal();
+        followUp?.Seal();
+        foreach (var group in groups)
+        {
+            group.Template.Seal();
+        }
     }
 
     public MappingProfile Profile { get; }

@@ -11,29 +11,31 @@ internal enum SlotKind : byte
     Boolean,
     Strings,
     Node,
+    Date,
 }
 
-/// <summary>One field's converted value for one episode (or group, or follow-up row), ready to write as JSON.</summary>
+/// <summary>One field's converted value for one episode (or group, or follow-up row), ready to write as JSON. Small
+/// (a kind, a number and one reference) because every episode holds one per field.</summary>
 internal readonly struct Slot
 {
-    private Slot(SlotKind kind, string? text = null, double number = 0, List<string>? strings = null, JsonNode? node = null)
+    private readonly object? _ref;
+
+    private Slot(SlotKind kind, object? reference = null, double number = 0)
     {
         Kind = kind;
-        Text = text;
+        _ref = reference;
         Number = number;
-        Strings = strings;
-        Node = node;
     }
 
     public SlotKind Kind { get; }
 
-    public string? Text { get; }
+    public string? Text => _ref as string ?? (_ref as ProfileText)?.Text;
 
     public double Number { get; }
 
-    public List<string>? Strings { get; }
+    public List<string>? Strings => _ref as List<string>;
 
-    public JsonNode? Node { get; }
+    public JsonNode? Node => _ref as JsonNode;
 
     public bool HasValue => Kind != SlotKind.None;
 
@@ -45,9 +47,15 @@ internal readonly struct Slot
 
     public static Slot Of(bool value) => new(SlotKind.Boolean, number: value ? 1 : 0);
 
-    public static Slot Of(List<string> strings) => new(SlotKind.Strings, strings: strings);
+    public static Slot Of(List<string> strings) => new(SlotKind.Strings, strings);
 
-    /// <summary>A profile value (constant, default or value-map target), already checked against the field's type.</summary>
+    /// <summary>A date (its day number is kept, so no text is made until the document is written).</summary>
+    public static Slot Of(DateTime date) => new(SlotKind.Date, number: date.Ticks / TimeSpan.TicksPerDay);
+
+    public DateTime Date => new((long)Number * TimeSpan.TicksPerDay);
+
+    /// <summary>A profile value (constant, default or value-map target), already checked against the field's type.
+    /// Its text is encoded as JSON once, here, not once per episode.</summary>
     public static Slot Of(JsonNode? node, FieldType type)
     {
         if (node is JsonValue value)
@@ -55,7 +63,7 @@ internal readonly struct Slot
             switch (value.GetValueKind())
             {
                 case JsonValueKind.String:
-                    return Of(value.GetValue<string>());
+                    return new(SlotKind.String, new ProfileText(value.GetValue<string>()));
                 case JsonValueKind.True:
                     return Of(true);
                 case JsonValueKind.False:
@@ -72,7 +80,7 @@ internal readonly struct Slot
             return Of(array.Select(i => i!.GetValue<string>()).ToList());
         }
 
-        return new Slot(SlotKind.Node, node: node?.DeepClone());
+        return new Slot(SlotKind.Node, node?.DeepClone());
     }
 
     public bool Boolean => Number != 0;
@@ -81,8 +89,11 @@ internal readonly struct Slot
     {
         switch (Kind)
         {
+            case SlotKind.String when _ref is ProfileText encoded:
+                writer.WriteRawValue(encoded.Json, skipInputValidation: true);
+                break;
             case SlotKind.String:
-                writer.WriteStringValue(Text);
+                writer.WriteStringValue((string)_ref!);
                 break;
             case SlotKind.Integer:
                 writer.WriteNumberValue((long)Number);
@@ -92,6 +103,11 @@ internal readonly struct Slot
                 break;
             case SlotKind.Boolean:
                 writer.WriteBooleanValue(Boolean);
+                break;
+            case SlotKind.Date:
+                Span<byte> iso = stackalloc byte[10];
+                WriteIso(Date, iso);
+                writer.WriteStringValue(iso);
                 break;
             case SlotKind.Strings:
                 writer.WriteStartArray();
@@ -113,6 +129,38 @@ internal readonly struct Slot
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>The date as <c>yyyy-MM-dd</c> in ASCII digits.</summary>
+    public static void WriteIso(DateTime date, Span<byte> ten)
+    {
+        var (y, m, d) = (date.Year, date.Month, date.Day);
+        ten[0] = (byte)('0' + (y / 1000));
+        ten[1] = (byte)('0' + (y / 100 % 10));
+        ten[2] = (byte)('0' + (y / 10 % 10));
+        ten[3] = (byte)('0' + (y % 10));
+        ten[4] = (byte)'-';
+        ten[5] = (byte)('0' + (m / 10));
+        ten[6] = (byte)('0' + (m % 10));
+        ten[7] = (byte)'-';
+        ten[8] = (byte)('0' + (d / 10));
+        ten[9] = (byte)('0' + (d % 10));
+    }
+
+    /// <summary>A string from the profile with its JSON form (quoted and escaped) made once.</summary>
+    private sealed class ProfileText(string text)
+    {
+        public string Text { get; } = text;
+
+        public byte[] Json { get; } = Quote(JsonEncodedText.Encode(text).EncodedUtf8Bytes);
+
+        private static byte[] Quote(ReadOnlySpan<byte> escaped)
+        {
+            var json = new byte[escaped.Length + 2];
+            json[0] = json[^1] = (byte)'"';
+            escaped.CopyTo(json.AsSpan(1));
+            return json;
         }
     }
 }

@@ -87,6 +87,7 @@ internal static class TemplateBuilder
             return;
         }
 
+        child.Name = JsonEncodedText.Encode(segment);
         var children = ((ObjectNode)parent).Children;
         var at = children.FindIndex(c => c.Key == segment);
         if (at >= 0)
