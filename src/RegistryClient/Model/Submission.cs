@@ -55,7 +55,8 @@ public sealed record Submitter
     public string? SoftwareVersion { get; init; }
 }
 
-/// <summary>The patient. Exactly one of <see cref="NhsNumber"/> and <see cref="Pseudonym"/> is given (rule VR002).</summary>
+/// <summary>The patient. Exactly one of <see cref="NhsNumber"/> and <see cref="Pseudonym"/> is given (rule VR002).
+/// <see cref="object.ToString"/> says whether each is present, never its value.</summary>
 public sealed record Patient
 {
     /// <summary>Ten digits, modulus 11 checked (rule VR001); absent when <see cref="Pseudonym"/> is given.</summary>
@@ -69,4 +70,15 @@ public sealed record Patient
 
     /// <summary>Administrative sex.</summary>
     public required Sex Sex { get; init; }
+
+    // A record prints every property in ToString, so a submission written to a log, an exception or a debugger's
+    // watch would carry the NHS number: print only whether one is present.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("NhsNumber = ").Append(NhsNumber is null ? "null" : "(redacted)");
+        builder.Append(", Pseudonym = ").Append(Pseudonym is null ? "null" : "(redacted)");
+        builder.Append(", AgeAtProcedure = ").Append(AgeAtProcedure.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.Append(", Sex = ").Append(Sex);
+        return true;
+    }
 }

@@ -29,6 +29,21 @@ public sealed class RedactionTests : IDisposable
         AssertClean(string.Join("\n", report.Issues.Select(i => i.ToString())));
     }
 
+    [Fact]
+    public void ASubmissionPrinted_ToALogOrAnException_ShowsNeitherItsNhsNumberNorItsPseudonym()
+    {
+        var submission = RegistryClient.Model.SubmissionJson.Deserialize(File.ReadAllBytes(Samples.ValidFiles.First()));
+        var withNumber = submission with { Patient = submission.Patient with { NhsNumber = BadNhsNumber, Pseudonym = null } };
+        var withPseudonym = submission with { Patient = submission.Patient with { NhsNumber = null, Pseudonym = Pseudonym } };
+
+        foreach (var printed in new[] { withNumber.ToString(), withPseudonym.ToString(), withNumber.Patient.ToString() })
+        {
+            AssertClean(printed);
+            Assert.Contains("(redacted)", printed, StringComparison.Ordinal);
+            Assert.Contains("AgeAtProcedure = " + submission.Patient.AgeAtProcedure, printed, StringComparison.Ordinal); // the rest still prints
+        }
+    }
+
     [Theory]
     [InlineData("text")]
     [InlineData("json")]
