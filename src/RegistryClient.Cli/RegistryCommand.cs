@@ -13,7 +13,7 @@ namespace RegistryClient.Cli;
 /// <summary>The <c>registry</c> command tree.</summary>
 internal static class RegistryCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default, TimeProvider? time = null)
     {
         var root = new RootCommand("Validate, map and submit PMT-for-DVT cases to the venous registry (NICE HTG516).")
         {
@@ -22,8 +22,8 @@ internal static class RegistryCommand
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
             WithdrawCommand.Create(stdout, stderr),
-            ReportCommand.Create(stdout, stderr),
-            Reconcile.ReconcileCommand.Create(stdout, stderr),
+            ReportCommand.Create(stdout, stderr, time),
+            Reconcile.ReconcileCommand.Create(stdout, stderr, time),
             SandboxCommand.Create(stdout, stderr),
             SchemaCommand(stdout),
         };

@@ -10,7 +10,7 @@ namespace RegistryClient.Cli.Report;
 /// <summary><c>registry report PATH... --html FILE</c>: a self-contained data-quality report for a clinical governance lead.</summary>
 internal static class ReportCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, TimeProvider? time = null)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Submission files (.json, .ndjson) or directories.", Arity = ArgumentArity.OneOrMore };
         var html = new Option<string>("--html") { Description = "Write the report to this HTML file.", Required = true };
@@ -19,7 +19,8 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var data = new ReportData();
-            var validator = new SubmissionValidator();
+            var clock = time ?? TimeProvider.System;
+            var validator = new SubmissionValidator(new SubmissionValidatorOptions { TimeProvider = clock });
             var inputError = false;
             foreach (var (path, display) in SubmissionFiles.Expand(parse.GetValue(paths)!, stderr))
             {
@@ -41,7 +42,7 @@ internal static class ReportCommand
             var csvOutput = parse.GetValue(csv);
             try
             {
-                await File.WriteAllTextAsync(output, HtmlReport.Render(data, DateTimeOffset.Now), new UTF8Encoding(false), cancellationToken);
+                await File.WriteAllTextAsync(output, HtmlReport.Render(data, clock.GetLocalNow()), new UTF8Encoding(false), cancellationToken);
                 if (csvOutput is not null)
                 {
                     await using var writer = new StreamWriter(csvOutput, false, new UTF8Encoding(false));

@@ -31,6 +31,21 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_IsDatedAndJudged_ByTheInjectedClock()
+    {
+        var html = Path.Combine(_directory, "report.html");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2023, 6, 1, 9, 30, 0, TimeSpan.Zero));
+
+        var (exit, _, stderr) = await CliRunner.RunAsync(time, "report", Samples.ValidDirectory, "--html", html);
+
+        Assert.True(exit == 0, stderr);
+        var text = await File.ReadAllTextAsync(html);
+        Assert.Contains("Generated 1 June 2023 09:30 ", text, StringComparison.Ordinal); // then the offset, HTML-escaped
+        // On 1 June 2023 the valid samples' later procedures (June 2023 onwards) lie in the future: rule VR008 says so.
+        Assert.Matches("id=\"rule-VR008\"[^>]*>.*?data-count=\"[1-9]", text);
+    }
+
+    [Fact]
     public async Task Report_IsSelfContained_AndHoldsNoPatientData()
     {
         var html = Path.Combine(_directory, "report.html");
