@@ -49,16 +49,33 @@ internal static class CodeTable<TEnum> where TEnum : struct, Enum
 {
     internal static readonly (TEnum Value, string Code, byte[] Utf8)[] Entries = Build();
 
-    internal static readonly IReadOnlyList<string> Codes = Array.AsReadOnly(Entries.Select(e => e.Code).ToArray());
+    internal static readonly IReadOnlyList<string> Codes = Array.AsReadOnly(CodesOf(Entries));
 
-    private static (TEnum, string, byte[])[] Build() =>
-        ((TEnum[])Enum.GetValues(typeof(TEnum)))
-            .Select(v =>
-            {
-                var code = RegistryCode.ToCode(v.ToString());
-                return (v, code, Encoding.UTF8.GetBytes(code));
-            })
-            .ToArray();
+    // Plain loops, not LINQ: LINQ over these value-type tuples is generic code that ReadyToRun does not precompile, so
+    // every enumeration's table would be JIT-compiled at start-up (about 100 methods for `registry validate`).
+    private static (TEnum, string, byte[])[] Build()
+    {
+        var values = (TEnum[])Enum.GetValues(typeof(TEnum));
+        var entries = new (TEnum, string, byte[])[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var code = RegistryCode.ToCode(values[i].ToString());
+            entries[i] = (values[i], code, Encoding.UTF8.GetBytes(code));
+        }
+
+        return entries;
+    }
+
+    private static string[] CodesOf((TEnum Value, string Code, byte[] Utf8)[] entries)
+    {
+        var codes = new string[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            codes[i] = entries[i].Code;
+        }
+
+        return codes;
+    }
 }
 
 /// <summary>
@@ -67,7 +84,12 @@ internal static class CodeTable<TEnum> where TEnum : struct, Enum
 /// </summary>
 internal sealed class RegistryCodeConverter<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
 {
-    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadCode(ref reader);
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(RegistryCode.Of(value));
+
+    internal static TEnum ReadCode(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -82,7 +104,56 @@ internal sealed class RegistryCodeConverter<TEnum> : JsonConverter<TEnum> where 
 
         throw new JsonException($"Expected one of the {typeof(TEnum).Name} codes: {string.Join(", ", CodeTable<TEnum>.Codes)}.");
     }
+}
 
-    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(RegistryCode.Of(value));
+/// <summary>
+/// Reads and writes a list of registry codes as System.Text.Json's own collection converter does: a JSON array whose
+/// elements go through <see cref="RegistryCodeConverter{TEnum}"/>, read into a <see cref="List{T}"/>; null is the
+/// serialiser's to handle, as before. It exists so that the composite ReadyToRun image precompiles it: the serialiser's
+/// collection converter over an enumeration is generic code over a value type that the image lacks, so each list type
+/// was JIT-compiled on every start (about 30 methods for <c>registry validate</c> on one document). Registered in
+/// <see cref="RegistryJsonContext"/> for each list of codes in the model.
+/// </summary>
+/// <remarks>
+/// The JSON read and written is the same; a <see cref="JsonException"/> from a malformed list differs slightly: its
+/// path names the list rather than the element (<c>$.presentation.clotSegments</c>, not <c>...clotSegments[1]</c>), and a
+/// value that is not an array is reported as not convertible to the containing type. The validator never shows these:
+/// its schema errors and their pointers come from the schema authority.
+/// </remarks>
+internal sealed class RegistryCodeListConverter<TEnum> : JsonConverter<IReadOnlyList<TEnum>> where TEnum : struct, Enum
+{
+    public override IReadOnlyList<TEnum> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException(); // the serialiser adds its "could not be converted" message and the path
+        }
+
+        var list = new List<TEnum>();
+        while (true)
+        {
+            if (!reader.Read())
+            {
+                throw new JsonException(); // not reached: the serialiser hands a converter the whole value
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return list;
+            }
+
+            list.Add(RegistryCodeConverter<TEnum>.ReadCode(ref reader));
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<TEnum> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var code in value)
+        {
+            writer.WriteStringValue(RegistryCode.Of(code));
+        }
+
+        writer.WriteEndArray();
+    }
 }

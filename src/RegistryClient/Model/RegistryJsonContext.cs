@@ -11,7 +11,15 @@ namespace RegistryClient.Model;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
     AllowDuplicateProperties = false,
-    Converters = [typeof(IsoDateConverter)])]
+    Converters =
+    [
+        typeof(IsoDateConverter),
+        typeof(RegistryCodeListConverter<ClotSegment>),
+        typeof(RegistryCodeListConverter<RiskFactor>),
+        typeof(RegistryCodeListConverter<MdtSpecialty>),
+        typeof(RegistryCodeListConverter<AccessVein>),
+        typeof(RegistryCodeListConverter<ImagingGuidance>),
+    ])]
 [JsonSerializable(typeof(Submission))]
 [JsonSerializable(typeof(IReadOnlyList<Submission>))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;
