@@ -38,8 +38,6 @@ internal sealed class Episode
         _row = row.Snapshot();
         FirstRow = row.Row;
         Key = row.At(plan.KeyColumn);
-        Root = new Instance(plan.Episode, row.Row, null);
-        Groups = new Instance?[plan.Groups.Count];
     }
 
     public string Key { get; }
@@ -52,9 +50,11 @@ internal sealed class Episode
 
     public int Rows { get; private set; } = 1;
 
-    public Instance Root { get; }
+    /// <summary>The episode's own fields; made by <see cref="Convert"/>, on the finishing thread.</summary>
+    public Instance Root { get; private set; } = null!;
 
-    public Instance?[] Groups { get; }
+    /// <summary>The column groups' elements, by group; made by <see cref="Convert"/>.</summary>
+    public Instance?[] Groups { get; private set; } = [];
 
     public List<Instance> FollowUps { get; } = [];
 
@@ -71,6 +71,8 @@ internal sealed class Episode
     /// that order, so errors come out in the order of the input.</summary>
     public void Convert()
     {
+        Root = new Instance(_plan.Episode, _row.Row, null);
+        Groups = new Instance?[_plan.Groups.Count];
         if (!Unreadable(_row))
         {
             Fill(_row, Root);
