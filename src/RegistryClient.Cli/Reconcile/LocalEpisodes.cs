@@ -48,7 +48,7 @@ internal static class LocalEpisodes
                     {
                         await stderr.WriteLineAsync(issue is null
                             ? $"{display}:{document.StartLine}:{document.StartColumn}: error INPUT: document {document.Index} cannot be read as a submission."
-                            : $"{display}:{issue.Line ?? document.StartLine}:{issue.Column ?? document.StartColumn}: error {issue.Code}: {TextSafety.Printable(issue.Message)} [{TextSafety.Printable(issue.Path)}]");
+                            : $"{display}:{issue.Line ?? document.StartLine}:{issue.Column ?? document.StartColumn}: error {issue.Code}: {OutputText.ForLine(issue.Message)} [{OutputText.ForLine(issue.Path)}]");
                     }
                 }
             }
@@ -90,7 +90,7 @@ internal static class LocalEpisodes
                     unreadable++;
                     foreach (var error in result.Errors.DefaultIfEmpty(new MappingError(path, result.Row, "", "the episode could not be mapped to a submission")))
                     {
-                        await stderr.WriteLineAsync($"{path}:{error.Row}:{(error.Column.Length == 0 ? "*" : error.Column)}: error: {TextSafety.Printable(error.Message)}");
+                        await stderr.WriteLineAsync($"{path}:{error.Row}:{(error.Column.Length == 0 ? "*" : error.Column)}: error: {OutputText.ForLine(error.Message)}");
                     }
                 }
             }
@@ -115,7 +115,7 @@ internal static class LocalEpisodes
     {
         if (count > 0)
         {
-            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(TextSafety.Printable))})" : "";
+            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(OutputText.ForLine))})" : "";
             await stderr.WriteLineAsync($"registry reconcile: note: {count} local episode(s) break validation rules{named}; the registry refuses them until they are fixed (see registry validate).");
         }
     }

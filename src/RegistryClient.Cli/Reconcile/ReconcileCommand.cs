@@ -75,7 +75,7 @@ internal static class ReconcileCommand
                 {
                     return await Usage(stderr, organisations.Count == 0
                         ? "the local list holds no episode: name the organisation with --organisation to list the registry's cases alone."
-                        : $"the local episodes belong to {organisations.Count} organisations ({string.Join(", ", organisations.Select(TextSafety.Printable))}): name one with --organisation.");
+                        : $"the local episodes belong to {organisations.Count} organisations ({string.Join(", ", organisations.Select(OutputText.ForLine))}): name one with --organisation.");
                 }
 
                 org = organisations[0];
@@ -106,7 +106,7 @@ internal static class ReconcileCommand
                 }
                 catch (RegistryException ex)
                 {
-                    return await Usage(stderr, $"cannot list the registry's cases for {TextSafety.Printable(org)} at {uri}: {TextSafety.Printable(ex.Message)}.");
+                    return await Usage(stderr, $"cannot list the registry's cases for {OutputText.ForLine(org)} at {uri}: {OutputText.ForLine(ex.Message)}.");
                 }
             }
 

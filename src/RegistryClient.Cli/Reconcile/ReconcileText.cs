@@ -33,10 +33,10 @@ internal static class ReconcileText
         {
             text.AppendLine();
             text.AppendLine($"Cases needing action ({cases.Count}):");
-            var width = cases.Max(c => TextSafety.Printable(c.LocalRecordId).Length);
+            var width = cases.Max(c => OutputText.ForLine(c.LocalRecordId).Length);
             foreach (var item in cases)
             {
-                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId).PadRight(width)}  {item.State,-12}  {item.Action}");
+                text.AppendLine($"  {OutputText.ForLine(item.LocalRecordId).PadRight(width)}  {item.State,-12}  {item.Action}");
             }
         }
 
@@ -45,10 +45,10 @@ internal static class ReconcileText
         {
             text.AppendLine();
             text.AppendLine($"Follow-ups needing action ({due.Count}):");
-            var width = due.Max(c => TextSafety.Printable(c.LocalRecordId).Length);
+            var width = due.Max(c => OutputText.ForLine(c.LocalRecordId).Length);
             foreach (var item in due)
             {
-                text.AppendLine($"  {TextSafety.Printable(item.LocalRecordId).PadRight(width)}  {item.Item,-8}  {item.State,-7}  window {Worklist.Date(item.WindowStart)} to {Worklist.Date(item.WindowEnd)}");
+                text.AppendLine($"  {OutputText.ForLine(item.LocalRecordId).PadRight(width)}  {item.Item,-8}  {item.State,-7}  window {Worklist.Date(item.WindowStart)} to {Worklist.Date(item.WindowEnd)}");
             }
         }
 

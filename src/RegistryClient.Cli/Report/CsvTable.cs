@@ -17,7 +17,7 @@ internal static class CsvTable
         await csv.WriteRecordAsync(header.ToArray(), cancellationToken);
         foreach (var row in rows)
         {
-            await csv.WriteRecordAsync(row.Select(cell => TextSafety.Printable(cell ?? "")).ToArray(), cancellationToken);
+            await csv.WriteRecordAsync(row.Select(cell => OutputText.ForLine(cell ?? "")).ToArray(), cancellationToken);
         }
 
         await csv.FlushAsync();

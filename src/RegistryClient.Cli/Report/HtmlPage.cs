@@ -72,33 +72,8 @@ internal static class HtmlPage
     }
 
     /// <summary>
-    /// HTML-encodes text. Characters HTML cannot carry (lone surrogates, control characters) become U+FFFD first, so a
+    /// HTML-encodes text. Characters HTML cannot carry are made visible first (<see cref="OutputText.ForLine"/>), so a
     /// hostile id can neither break the page nor the encoder.
     /// </summary>
-    public static string E(string? text) => Encoder.Encode(TextSafety.Printable(text ?? ""));
-}
-
-/// <summary>Makes text safe to print in any output: what cannot be represented is replaced, never thrown on.</summary>
-internal static class TextSafety
-{
-    /// <summary>Replaces lone surrogates and control characters (C0 other than tab, DEL, C1) with U+FFFD.</summary>
-    public static string Printable(string text)
-    {
-        StringBuilder? result = null;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            var ok = char.IsHighSurrogate(c) ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
-                : char.IsLowSurrogate(c) ? i > 0 && char.IsHighSurrogate(text[i - 1])
-                : c == '\t' || !(c < 0x20 || c is >= '\u007f' and <= '\u009f');
-            if (!ok && result is null)
-            {
-                result = new StringBuilder(text.Length).Append(text, 0, i);
-            }
-
-            result?.Append(ok ? c : '\uFFFD');
-        }
-
-        return result?.ToString() ?? text;
-    }
+    public static string E(string? text) => Encoder.Encode(OutputText.ForLine(text ?? ""));
 }

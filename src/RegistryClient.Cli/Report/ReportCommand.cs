@@ -125,13 +125,13 @@ internal sealed class ReportData
     {
         Documents++;
         var record = report.LocalRecordId is { Length: > 0 } id && !report.Issues.Any(i => i.Path == "/localRecordId")
-            ? TextSafety.Printable(id)
+            ? OutputText.ForLine(id)
             : $"(document {index} of {file}: no valid localRecordId)";
         foreach (var issue in report.Issues)
         {
             var (pointer, hidden) = SafePointer(issue.Path);
             var message = hidden.Aggregate(issue.Message, (m, name) => m.Replace(name, Unknown, StringComparison.Ordinal));
-            _recordIssues.Add(new RecordIssue(record, file, index, issue.Code, RegistryCode.Of(issue.Severity), pointer, TextSafety.Printable(message)));
+            _recordIssues.Add(new RecordIssue(record, file, index, issue.Code, RegistryCode.Of(issue.Severity), pointer, OutputText.ForLine(message)));
         }
 
         Valid += report.IsValid ? 1 : 0;

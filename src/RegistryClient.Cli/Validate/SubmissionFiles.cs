@@ -177,5 +177,5 @@ internal static class SubmissionFiles
 
     private static string Display(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path).Replace('\\', '/');
 
-    private static string Shown(string path) => Formats.OutputText.ForLine(Display(path));
+    private static string Shown(string path) => OutputText.ForLine(Display(path));
 }

@@ -1,19 +1,20 @@
 using System.Globalization;
 using System.Text;
 
-namespace RegistryClient.Cli.Validate.Formats;
+namespace RegistryClient.Cli;
 
 /// <summary>
-/// Makes any string representable in a report: a <c>localRecordId</c> or a file name can hold a lone UTF-16 surrogate
-/// (which no UTF-8 writer can encode) or a control character (which XML 1.0 cannot hold, and which would forge lines
-/// in text output). Lone surrogates become U+FFFD; control characters become a visible <c>\uXXXX</c>.
+/// Makes any string representable in every output the tool writes (text lines, JSON, SARIF, JUnit XML, HTML, CSV): a
+/// <c>localRecordId</c>, a file name or a server's message can hold a lone UTF-16 surrogate (which no UTF-8 writer can
+/// encode) or a control character (which XML 1.0 cannot hold, and which would forge lines in text output). Lone
+/// surrogates and non-characters become U+FFFD; control characters become a visible <c>\uXXXX</c>. Never throws.
 /// </summary>
 internal static class OutputText
 {
     /// <summary>For JSON: only what a UTF-8 writer cannot encode is replaced; the writer escapes control characters.</summary>
     public static string ForJson(string value) => Clean(value, escapeControls: false);
 
-    /// <summary>For one line of text or an XML 1.0 document.</summary>
+    /// <summary>For one line of text, an XML 1.0 document, an HTML page or a CSV cell.</summary>
     public static string ForLine(string value) => Clean(value, escapeControls: true);
 
     private static string Clean(string value, bool escapeControls)
