@@ -22,36 +22,24 @@ internal static class LocalEpisodes
         var unreadable = 0;
         if (profilePath is null)
         {
-            var validator = new SubmissionValidator();
             var brokenRules = 0;
-            foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
+            inputErrors = await ValidationRun.ForEachDocumentAsync(paths, new SubmissionValidator(), stderr, async (display, document, report) =>
             {
-                var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
-                if (file.InputError is not null)
+                if (report.Submission is { } submission)
                 {
-                    await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
-                    inputErrors = true;
-                    continue;
+                    submissions.Add(submission);
+                    brokenRules += report.IsValid ? 0 : 1;
+                    return;
                 }
 
-                foreach (var (document, report) in documents)
+                unreadable++;
+                foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error).DefaultIfEmpty())
                 {
-                    if (report.Submission is { } submission)
-                    {
-                        submissions.Add(submission);
-                        brokenRules += report.IsValid ? 0 : 1;
-                        continue;
-                    }
-
-                    unreadable++;
-                    foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error).DefaultIfEmpty())
-                    {
-                        await stderr.WriteLineAsync(issue is null
-                            ? $"{display}:{document.StartLine}:{document.StartColumn}: error INPUT: document {document.Index} cannot be read as a submission."
-                            : $"{display}:{issue.Line ?? document.StartLine}:{issue.Column ?? document.StartColumn}: error {issue.Code}: {OutputText.ForLine(issue.Message)} [{OutputText.ForLine(issue.Path)}]");
-                    }
+                    await stderr.WriteLineAsync(issue is null
+                        ? $"{display}:{document.StartLine}:{document.StartColumn}: error INPUT: document {document.Index} cannot be read as a submission."
+                        : ValidationRun.ErrorLine(display, document, issue));
                 }
-            }
+            }, cancellationToken);
 
             await NoteBrokenRulesAsync(stderr, brokenRules);
             return (submissions, unreadable, inputErrors);

@@ -21,22 +21,11 @@ internal static class ReportCommand
             var data = new ReportData();
             var clock = time ?? TimeProvider.System;
             var validator = new SubmissionValidator(new SubmissionValidatorOptions { TimeProvider = clock });
-            var inputError = false;
-            foreach (var (path, display) in SubmissionFiles.Expand(parse.GetValue(paths)!, stderr))
+            var inputError = await ValidationRun.ForEachDocumentAsync(parse.GetValue(paths)!, validator, stderr, (display, document, report) =>
             {
-                var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
-                if (file.InputError is not null)
-                {
-                    await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
-                    inputError = true;
-                    continue;
-                }
-
-                foreach (var (document, report) in documents)
-                {
-                    data.Add(report, document.Utf8, display, document.Index);
-                }
-            }
+                data.Add(report, document.Utf8, display, document.Index);
+                return Task.CompletedTask;
+            }, cancellationToken);
 
             var output = parse.GetValue(html)!;
             var csvOutput = parse.GetValue(csv);

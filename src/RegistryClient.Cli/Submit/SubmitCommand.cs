@@ -111,37 +111,24 @@ internal static class SubmitCommand
 
     internal static async Task<ReadResult> ReadAsync(IEnumerable<string> paths, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var validator = new SubmissionValidator();
         var valid = new List<Submission>();
         var invalid = 0;
-        var inputErrors = false;
-        foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
+        var inputErrors = await ValidationRun.ForEachDocumentAsync(paths, new SubmissionValidator(), stderr, async (display, document, report) =>
         {
-            var (file, documents) = await ValidationRun.ValidateFileAsync(path, display, validator, new SubmissionValidatorOptions().MaxDocumentBytes, cancellationToken);
-            if (file.InputError is not null)
+            if (!report.IsValid)
             {
-                await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
-                inputErrors = true;
-                continue;
-            }
-
-            foreach (var (document, report) in documents)
-            {
-                if (!report.IsValid)
+                invalid++;
+                foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error))
                 {
-                    invalid++;
-                    foreach (var issue in report.Issues.Where(i => i.Severity == ValidationSeverity.Error))
-                    {
-                        await stderr.WriteLineAsync($"{display}:{issue.Line ?? 1}:{issue.Column ?? 1}: error {issue.Code}: {OutputText.ForLine(issue.Message)} [{OutputText.ForLine(issue.Path)}] (not queued)");
-                    }
-
-                    continue;
+                    await stderr.WriteLineAsync(ValidationRun.ErrorLine(display, document, issue) + " (not queued)");
                 }
 
-                // A valid document was read as a submission by the validator: take it rather than parse the bytes again.
-                valid.Add(report.Submission ?? throw new InvalidOperationException("A valid report carries its submission."));
+                return;
             }
-        }
+
+            // A valid document was read as a submission by the validator: take it rather than parse the bytes again.
+            valid.Add(report.Submission ?? throw new InvalidOperationException("A valid report carries its submission."));
+        }, cancellationToken);
 
         return new ReadResult(valid, invalid, inputErrors);
     }

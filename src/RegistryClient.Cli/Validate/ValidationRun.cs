@@ -72,10 +72,7 @@ internal static class ValidationRun
         return totals;
     }
 
-    /// <summary>
-    /// Reads one input and validates each of its documents, with issue positions in file coordinates: the one
-    /// read-and-validate step that <c>submit</c> and <c>report</c> share with <c>validate</c>.
-    /// </summary>
+    /// <summary>Reads one input and validates each of its documents, with issue positions in file coordinates.</summary>
     public static async Task<(SubmissionFile File, IReadOnlyList<(SubmissionDocument Document, ValidationReport Report)> Documents)> ValidateFileAsync(
         string path, string display, SubmissionValidator validator, int maxDocumentBytes, CancellationToken cancellationToken)
     {
@@ -88,6 +85,41 @@ internal static class ValidationRun
 
         return (file, documents);
     }
+
+    /// <summary>
+    /// The read-and-validate loop of <c>submit</c>, <c>reconcile</c> and <c>report</c>: expands the paths (files,
+    /// directories), reads and validates each document and hands it to <paramref name="onDocument"/> in input order. An
+    /// input that cannot be read at all is reported on <paramref name="stderr"/> as <c>FILE: error INPUT: ...</c>.
+    /// </summary>
+    /// <returns>True when some input could not be read.</returns>
+    public static async Task<bool> ForEachDocumentAsync(
+        IEnumerable<string> paths, SubmissionValidator validator, TextWriter stderr,
+        Func<string, SubmissionDocument, ValidationReport, Task> onDocument, CancellationToken cancellationToken)
+    {
+        var inputErrors = false;
+        var maxDocumentBytes = new SubmissionValidatorOptions().MaxDocumentBytes;
+        foreach (var (path, display) in SubmissionFiles.Expand(paths, stderr))
+        {
+            var (file, documents) = await ValidateFileAsync(path, display, validator, maxDocumentBytes, cancellationToken);
+            if (file.InputError is not null)
+            {
+                await stderr.WriteLineAsync($"{display}: error INPUT: {file.InputError}");
+                inputErrors = true;
+                continue;
+            }
+
+            foreach (var (document, report) in documents)
+            {
+                await onDocument(display, document, report);
+            }
+        }
+
+        return inputErrors;
+    }
+
+    /// <summary>One error of a document as <c>FILE:LINE:COLUMN: error CODE: message [pointer]</c>, located in the file.</summary>
+    public static string ErrorLine(string display, SubmissionDocument document, ValidationIssue issue) =>
+        $"{display}:{issue.Line ?? document.StartLine}:{issue.Column ?? document.StartColumn}: error {issue.Code}: {OutputText.ForLine(issue.Message)} [{OutputText.ForLine(issue.Path)}]";
 
     private static ValidationReport AsErrors(ValidationReport report) =>
         report.WarningCount == 0
