@@ -104,7 +104,7 @@ public sealed class BatchSubmitterTests : IDisposable
     [Fact]
     public async Task RetryAfter_PausesTheWholeBatch_OnTheInjectedClock()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerWatchingClock();
         var sent = new ConcurrentQueue<string>();
         var client = new ScriptedClient(submission =>
         {
@@ -121,7 +121,8 @@ public sealed class BatchSubmitterTests : IDisposable
         }
 
         var drain = submitter.DrainAsync(concurrency: 1);
-        await WaitUntilAsync(() => sent.Count == 1);
+        // Advance only once the pause's timer exists: advancing first would leave it 29 s short for ever.
+        await WaitUntilAsync(() => sent.Count == 1 && clock.DueTimes.Contains(TimeSpan.FromSeconds(30)));
         clock.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(50);
         Assert.Single(sent); // still held back: the registry asked for 30 s
@@ -225,6 +226,21 @@ public sealed class BatchSubmitterTests : IDisposable
         int current;
         while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
         {
+        }
+    }
+
+    /// <summary>A fake clock that records the due time of every timer made on it (a delay is a timer).</summary>
+    private sealed class TimerWatchingClock : FakeTimeProvider
+    {
+        private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+        public IReadOnlyCollection<TimeSpan> DueTimes => _dueTimes;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _dueTimes.Enqueue(dueTime);
+            return timer;
         }
     }
 
