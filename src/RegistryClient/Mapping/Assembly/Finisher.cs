@@ -69,13 +69,12 @@ internal sealed class Finisher
             episode.Derive();
         }
 
-        var document = episode.Errors.Count == 0 ? writer.Write(episode) : null;
         return new MappingResult
         {
             Source = episode.Source,
             Row = episode.FirstRow,
             Rows = episode.Rows,
-            Json = episode.Errors.Count == 0 && document is not null ? document : default,
+            Json = episode.Errors.Count == 0 ? writer.Write(episode) : null, // null (no document) when writing found an error
             Errors = episode.Errors,
         };
     }

@@ -83,10 +83,9 @@ internal sealed class ArrayNode(FieldType type) : PlanNode
     /// <summary>Elements addressed by index in the profile, in index order.</summary>
     public SortedList<int, PlanNode> Elements { get; } = [];
 
-    /// <summary>The elements' nodes in index order, as an array (read per episode, without an enumerator).</summary>
-    public PlanNode[] ElementNodes => _elementNodes ??= [.. Elements.Values];
-
-    private PlanNode[]? _elementNodes;
+    /// <summary>The elements' nodes in index order, as an array (read per episode, without an enumerator); set when
+    /// the template is sealed.</summary>
+    public PlanNode[] ElementNodes { get; set; } = [];
 
     /// <summary>Column groups that add an element each, in the profile's order.</summary>
     public List<GroupPlan> Groups { get; } = [];
@@ -109,7 +108,8 @@ internal sealed class Template
     /// <summary>How many nodes the tree has (their <see cref="PlanNode.Id"/>s are 0 to this - 1), once sealed.</summary>
     public int NodeCount { get; private set; }
 
-    /// <summary>Numbers the nodes, once the plan has added every node (column groups add arrays to the episode's tree).</summary>
+    /// <summary>Numbers the nodes and fixes each list's elements, once the plan has added every node (column groups add
+    /// arrays to the episode's tree).</summary>
     public void Seal() => NodeCount = Number(Root, 0);
 
     private static int Number(PlanNode node, int next)
@@ -125,7 +125,8 @@ internal sealed class Template
 
                 break;
             case ArrayNode array:
-                foreach (var element in array.Elements.Values)
+                array.ElementNodes = [.. array.Elements.Values];
+                foreach (var element in array.ElementNodes)
                 {
                     next = Number(element, next);
                 }
