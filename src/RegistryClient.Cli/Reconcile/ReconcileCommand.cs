@@ -106,7 +106,7 @@ internal static class ReconcileCommand
                 }
                 catch (RegistryException ex)
                 {
-                    return await Usage(stderr, $"cannot list the registry's cases for {OutputText.ForLine(org)} at {uri}: {OutputText.ForLine(ex.Message)}.");
+                    return await Usage(stderr, $"cannot list the registry's cases for {OutputText.ForLine(org)} at {uri}: {OutputText.ForLine(ex.Message.TrimEnd('.'))}.");
                 }
             }
 
