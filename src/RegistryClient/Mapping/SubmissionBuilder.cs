@@ -30,6 +30,7 @@ public sealed class SubmissionBuilder
     private Governance? _governance;
     private Procedure? _procedure;
     private Outcome? _outcome;
+    private DateTimeOffset? _recordUpdatedAt;
     private readonly List<FollowUp> _followUps = [];
 
     /// <summary>Starts a submission for one PMT episode of an organisation (ODS code).</summary>
@@ -83,6 +84,17 @@ public sealed class SubmissionBuilder
         return this;
     }
 
+    /// <summary>
+    /// When the local record last changed in the source system. Give it whenever the source knows it: the registry
+    /// uses it to refuse an older copy of the case over a newer one, and it is how a correction that restores earlier
+    /// content gets through. A time without an offset is ambiguous, so this takes a <see cref="DateTimeOffset"/>.
+    /// </summary>
+    public SubmissionBuilder RecordUpdatedAt(DateTimeOffset recordUpdatedAt)
+    {
+        _recordUpdatedAt = recordUpdatedAt;
+        return this;
+    }
+
     /// <summary>Adds a follow-up assessment.</summary>
     public SubmissionBuilder FollowUp(FollowUp followUp)
     {
@@ -110,7 +122,7 @@ public sealed class SubmissionBuilder
         return new Submission
         {
             LocalRecordId = _localRecordId,
-            Submitter = new Submitter { OrganisationCode = _organisationCode },
+            Submitter = new Submitter { OrganisationCode = _organisationCode, RecordUpdatedAt = _recordUpdatedAt },
             Patient = new Patient
             {
                 NhsNumber = _pseudonymKey is null ? _nhsNumber : null,

@@ -14,6 +14,7 @@ namespace RegistryClient.Model;
     Converters =
     [
         typeof(IsoDateConverter),
+        typeof(RecordTimestampConverter),
         typeof(RegistryCodeListConverter<ClotSegment>),
         typeof(RegistryCodeListConverter<RiskFactor>),
         typeof(RegistryCodeListConverter<MdtSpecialty>),

@@ -53,6 +53,14 @@ public sealed record Submitter
 
     /// <summary>Version of the submitting software; filled by the library.</summary>
     public string? SoftwareVersion { get; init; }
+
+    /// <summary>
+    /// When the local record last changed in the source system (RFC 3339 with its UTC offset). The registry uses it to
+    /// tell newer data from older, so an old export or a second system can never silently put older content back
+    /// (DESIGN "A case only moves forward"); a correction that restores earlier content is delivered only with a newer
+    /// value. It dates the content and is not part of it: <see cref="SubmissionContentHash"/> leaves it out.
+    /// </summary>
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
 }
 
 /// <summary>The patient. Exactly one of <see cref="NhsNumber"/> and <see cref="Pseudonym"/> is given (rule VR002).

@@ -6,8 +6,8 @@ namespace RegistryClient.Model;
 /// <summary>
 /// The content hash that identifies a version of a case, computed exactly as the registry computes it:
 /// <c>sha256:</c> + the lower-case hex SHA-256 of the submission's canonical form (this library's serialisation of the
-/// typed model, with <c>submitter.softwareName</c> and <c>softwareVersion</c> left out). Whitespace, property order and
-/// the software fields never change it, so a re-sent record with the same content is recognised as unchanged.
+/// typed model, with <c>submitter.softwareName</c>, <c>softwareVersion</c> and <c>recordUpdatedAt</c> left out). Whitespace,
+/// property order, the software fields and the source time never change it, so a re-sent record with the same content is recognised as unchanged.
 /// </summary>
 public static class SubmissionContentHash
 {
@@ -23,7 +23,7 @@ public static class SubmissionContentHash
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var canonical = submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null } };
+        var canonical = submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null, RecordUpdatedAt = null } };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(canonical, RegistryJsonContext.Default.Submission);
         using var sha = SHA256.Create();
         var digest = sha.ComputeHash(bytes);

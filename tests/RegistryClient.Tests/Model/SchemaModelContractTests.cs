@@ -142,11 +142,12 @@ public sealed class SchemaModelContractTests
 
                 break;
             case "string":
-                var isDate = schema.TryGetProperty("format", out var format) && format.GetString() == "date";
-                var expected = isDate ? typeof(DateTime) : typeof(string);
+                var formatName = schema.TryGetProperty("format", out var format) ? format.GetString() : null;
+                var isDate = formatName is "date" or "date-time";
+                var expected = formatName == "date" ? typeof(DateTime) : formatName == "date-time" ? typeof(DateTimeOffset) : typeof(string);
                 if (type != expected)
                 {
-                    differences.Add($"{pointer}: schema {(isDate ? "date" : "string")} but {type.Name} in the model");
+                    differences.Add($"{pointer}: schema {(isDate ? formatName : "string")} but {type.Name} in the model");
                 }
 
                 break;
