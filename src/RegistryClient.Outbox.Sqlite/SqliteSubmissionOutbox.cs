@@ -16,10 +16,35 @@ namespace RegistryClient.Outbox.Sqlite;
 /// </summary>
 public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
 {
-    /// <summary>The schema version this library writes (<c>PRAGMA user_version</c>); 0 was the first wave's single-table queue.</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>
+    /// The schema version this library writes (<c>PRAGMA user_version</c>): 0 was the first wave's single-table queue;
+    /// 3 records each version's <c>recordUpdatedAt</c> and lets a case hold earlier content again when it is newer.
+    /// </summary>
+    public const int SchemaVersion = 3;
 
-    private const string Columns = "sequence, idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, outcome, receipt_id, registry_version, enqueued_at, updated_at";
+    private const string Columns = "sequence, idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, outcome, receipt_id, registry_version, enqueued_at, updated_at, record_updated_at";
+
+    private const string VersionsTable = """
+        CREATE TABLE IF NOT EXISTS versions (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            organisation_code TEXT NOT NULL,
+            local_record_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            body BLOB NOT NULL,
+            state INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            outcome TEXT,
+            receipt_id TEXT,
+            registry_version INTEGER,
+            enqueued_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            record_updated_at TEXT);
+        CREATE INDEX IF NOT EXISTS versions_case ON versions (organisation_code, local_record_id, sequence);
+        CREATE INDEX IF NOT EXISTS versions_pending ON versions (state, sequence);
+        CREATE TABLE IF NOT EXISTS lease (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, acquired_at TEXT NOT NULL);
+        """;
 
     private readonly string _path;
     private readonly string _connectionString;
@@ -103,28 +128,29 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
 
         return Guard(() => WriteAsync(async (connection, transaction) =>
         {
-            var existing = await QueryAsync(connection, transaction,
-                "WHERE organisation_code = $org AND local_record_id = $local AND content_hash = $hash", 1, cancellationToken,
-                ("$org", entry.OrganisationCode), ("$local", entry.LocalRecordId), ("$hash", entry.ContentHash)).ConfigureAwait(false);
-            if (existing.Count == 1)
+            var same = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
+            if (same.Count == 1)
             {
-                using var later = connection.CreateCommand();
-                later.Transaction = transaction;
-                later.CommandText = "SELECT COUNT(*) FROM versions WHERE organisation_code = $org AND local_record_id = $local AND sequence > $sequence AND state IN (0, 1)";
-                later.Parameters.AddWithValue("$org", entry.OrganisationCode);
-                later.Parameters.AddWithValue("$local", entry.LocalRecordId);
-                later.Parameters.AddWithValue("$sequence", existing[0].Sequence);
-                var superseded = Convert.ToInt64(await later.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
-                return new OutboxEnqueueResult(superseded ? OutboxEnqueueOutcome.Stale : OutboxEnqueueOutcome.Duplicate, existing[0]);
+                return new OutboxEnqueueResult(OutboxEnqueueOutcome.Duplicate, same[0]);
+            }
+
+            // The case's versions that count (queued or held by the registry), oldest first: the same rules as the registry's.
+            var versions = await QueryAsync(connection, transaction,
+                "WHERE organisation_code = $org AND local_record_id = $local AND state IN (0, 1) ORDER BY sequence", int.MaxValue, cancellationToken,
+                ("$org", entry.OrganisationCode), ("$local", entry.LocalRecordId)).ConfigureAwait(false);
+            if (OutboxEnqueueRules.Decide(entry, versions) is { } settled)
+            {
+                return settled;
             }
 
             using (var insert = connection.CreateCommand())
             {
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO versions (idempotency_key, organisation_code, local_record_id, content_hash, body, state, enqueued_at, updated_at)
-                    VALUES ($key, $org, $local, $hash, $body, 0, $now, $now)
+                    INSERT INTO versions (idempotency_key, organisation_code, local_record_id, content_hash, body, state, enqueued_at, updated_at, record_updated_at)
+                    VALUES ($key, $org, $local, $hash, $body, 0, $now, $now, $recordUpdatedAt)
                     """;
+                insert.Parameters.AddWithValue("$recordUpdatedAt", entry.RecordUpdatedAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
                 insert.Parameters.AddWithValue("$key", entry.IdempotencyKey);
                 insert.Parameters.AddWithValue("$org", entry.OrganisationCode);
                 insert.Parameters.AddWithValue("$local", entry.LocalRecordId);
@@ -186,6 +212,34 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         UpdateAsync("last_error = $reason, attempts = attempts + 1", idempotencyKey, cancellationToken, ("$reason", reason));
 
     /// <inheritdoc />
+    public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var purged = await WriteAsync(async (connection, transaction) =>
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                // secure_delete: the erased bodies' pages are overwritten with zeros, not merely unlinked.
+                command.CommandText = """
+                    UPDATE versions SET body = x'', state = CASE WHEN state = 0 THEN 3 ELSE state END,
+                        outcome = CASE WHEN state = 0 THEN 'Withdrawn' ELSE outcome END,
+                        last_error = CASE WHEN state = 0 THEN 'the case was withdrawn; its documents were erased' ELSE last_error END,
+                        updated_at = $now
+                    WHERE organisation_code = $org AND local_record_id = $local
+                    """;
+                command.Parameters.AddWithValue("$org", organisationCode);
+                command.Parameters.AddWithValue("$local", localRecordId);
+                command.Parameters.AddWithValue("$now", Now());
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, secureDelete: true).ConfigureAwait(false);
+
+            // The old page images may still sit in the write-ahead log: fold it into the file and empty it.
+            using var checkpoint = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(checkpoint, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken).ConfigureAwait(false);
+            return purged;
+        });
+
+    /// <inheritdoc />
     public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
@@ -245,26 +299,12 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         {
             using var transaction = connection.BeginTransaction();
             var firstWave = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'", cancellationToken, transaction).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
-            await ExecuteAsync(connection, """
-                CREATE TABLE IF NOT EXISTS versions (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                    idempotency_key TEXT NOT NULL UNIQUE,
-                    organisation_code TEXT NOT NULL,
-                    local_record_id TEXT NOT NULL,
-                    content_hash TEXT NOT NULL,
-                    body BLOB NOT NULL,
-                    state INTEGER NOT NULL DEFAULT 0,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT,
-                    outcome TEXT,
-                    receipt_id TEXT,
-                    registry_version INTEGER,
-                    enqueued_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    UNIQUE (organisation_code, local_record_id, content_hash));
-                CREATE INDEX IF NOT EXISTS versions_pending ON versions (state, sequence);
-                CREATE TABLE IF NOT EXISTS lease (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, acquired_at TEXT NOT NULL);
-                """, cancellationToken, transaction).ConfigureAwait(false);
+            if (version == 2)
+            {
+                await MigrateFromVersion2Async(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, VersionsTable, cancellationToken, transaction).ConfigureAwait(false);
             if (firstWave)
             {
                 await MigrateFirstWaveAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -279,6 +319,59 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         lease.Parameters.AddWithValue("$pid", CurrentProcessId());
         lease.Parameters.AddWithValue("$now", Now());
         await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Format 2 held each content once per case (a unique index), so a correction back to earlier content could never be
+    /// queued. Rebuild the table in the format 3 shape, keeping every row; their <c>recordUpdatedAt</c> is read from the body.
+    /// </summary>
+    private static async Task MigrateFromVersion2Async(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, "ALTER TABLE versions RENAME TO versions_v2; DROP INDEX IF EXISTS versions_pending;", cancellationToken, transaction).ConfigureAwait(false);
+        await ExecuteAsync(connection, VersionsTable, cancellationToken, transaction).ConfigureAwait(false);
+        await ExecuteAsync(connection, """
+            INSERT INTO versions (sequence, idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, outcome, receipt_id, registry_version, enqueued_at, updated_at)
+            SELECT sequence, idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, last_error, outcome, receipt_id, registry_version, enqueued_at, updated_at
+            FROM versions_v2 ORDER BY sequence;
+            DROP TABLE versions_v2;
+            """, cancellationToken, transaction).ConfigureAwait(false);
+
+        var times = new List<(long Sequence, string Time)>();
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT sequence, body FROM versions";
+            using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (RecordUpdatedAtOf((byte[])reader.GetValue(1)) is { } at)
+                {
+                    times.Add((reader.GetInt64(0), at.ToString("O", CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        foreach (var (sequence, time) in times)
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE versions SET record_updated_at = $at WHERE sequence = $sequence";
+            update.Parameters.AddWithValue("$at", time);
+            update.Parameters.AddWithValue("$sequence", sequence);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static DateTimeOffset? RecordUpdatedAtOf(byte[] body)
+    {
+        try
+        {
+            return body.Length == 0 ? null : SubmissionJson.Deserialize(body).Submitter.RecordUpdatedAt;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -360,12 +453,17 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         }, cancellationToken));
 
     /// <summary>One write transaction at a time within the process (BEGIN IMMEDIATE, committed before returning).</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken, bool secureDelete = false)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (secureDelete)
+            {
+                await ExecuteAsync(connection, "PRAGMA secure_delete=ON", cancellationToken).ConfigureAwait(false);
+            }
+
             using var transaction = connection.BeginTransaction();
             var result = await write(connection, transaction).ConfigureAwait(false);
             transaction.Commit();
@@ -448,6 +546,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
                 RegistryVersion = reader.IsDBNull(11) ? null : reader.GetInt32(11),
                 EnqueuedAt = DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 UpdatedAt = DateTimeOffset.Parse(reader.GetString(13), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                RecordUpdatedAt = reader.IsDBNull(14) ? null : DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             });
         }
 

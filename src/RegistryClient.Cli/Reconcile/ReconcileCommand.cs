@@ -102,7 +102,7 @@ internal static class ReconcileCommand
             {
                 try
                 {
-                    report = await new CaseReconciler(time).ReconcileAsync(org, local, client.ListSubmissionsAsync(org, cancellationToken: cancellationToken), date, cancellationToken);
+                    report = await new CaseReconciler(time).ReconcileAsync(org, local, client, date, cancellationToken);
                 }
                 catch (RegistryException ex)
                 {

@@ -29,6 +29,8 @@ internal static class ReconcileHtml
         Tile(html, "registry", "Registry cases", Num(s.Registry));
         Tile(html, "matched", "Matched", Num(s.Matched));
         Tile(html, "behind", "Behind (amend)", Num(s.Behind));
+        Tile(html, "ahead", "Ahead (registry newer)", Num(s.Ahead));
+        Tile(html, "conflict", "Conflict (decide)", Num(s.Conflict));
         Tile(html, "missing", "Missing", Num(s.Missing));
         Tile(html, "registry-only", "Registry only", Num(s.RegistryOnly));
         Tile(html, "withdrawn", "Withdrawn", Num(s.Withdrawn));
@@ -36,7 +38,7 @@ internal static class ReconcileHtml
         Tile(html, "due", "Follow-ups due", Num(report.FollowUps.Count(f => f.State == FollowUpState.Due)));
         html.Append("</div>");
         html.Append(CultureInfo.InvariantCulture,
-            $"<p class=\"muted\">Ascertainment = (matched + behind) / (local - withdrawn) = ({s.Matched} + {s.Behind}) / ({s.Local} - {s.Withdrawn}); 100% when no local case remains to count.</p>");
+            $"<p class=\"muted\">Ascertainment = (matched + behind + ahead + conflict) / (local - withdrawn) = ({s.Matched} + {s.Behind} + {s.Ahead} + {s.Conflict}) / ({s.Local} - {s.Withdrawn}); 100% when no local case remains to count.</p>");
 
         if (unreadable > 0)
         {

@@ -15,9 +15,9 @@ internal static class ReconcileText
         var text = new StringBuilder();
         text.AppendLine($"Registry reconciliation for {report.OrganisationCode} as of {Worklist.Date(report.AsOf)}");
         text.AppendLine();
-        text.AppendLine($"Case ascertainment: {Worklist.Percent(s.Ascertainment)} ({s.Matched + s.Behind} of {s.Local - s.Withdrawn} local cases are on the registry; withdrawn cases are not counted).");
+        text.AppendLine($"Case ascertainment: {Worklist.Percent(s.Ascertainment)} ({s.Matched + s.Behind + s.Ahead + s.Conflict} of {s.Local - s.Withdrawn} local cases are on the registry; withdrawn cases are not counted).");
         text.AppendLine($"Local cases: {s.Local}. Registry cases: {s.Registry}.");
-        text.AppendLine($"Matched {s.Matched}, behind {s.Behind} (amendment due), missing {s.Missing}, registry only {s.RegistryOnly}, withdrawn {s.Withdrawn}.");
+        text.AppendLine($"Matched {s.Matched}, behind {s.Behind} (amendment due), ahead {s.Ahead} (the registry is newer), conflict {s.Conflict} (a person must decide), missing {s.Missing}, registry only {s.RegistryOnly}, withdrawn {s.Withdrawn}.");
         text.AppendLine($"Follow-ups expected: {followUps.Count}: {Count(FollowUpState.Done)} done, {Count(FollowUpState.Due)} due, {Count(FollowUpState.Overdue)} overdue, {Count(FollowUpState.NotYetDue)} not yet due.");
         if (unreadable > 0)
         {

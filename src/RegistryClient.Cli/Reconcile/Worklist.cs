@@ -8,19 +8,21 @@ namespace RegistryClient.Cli.Reconcile;
 internal sealed record WorkItem(
     string LocalRecordId, string Item, string State, DateTime? WindowStart, DateTime? WindowEnd, string? RegistryId, int? RegistryVersion, string Action);
 
-/// <summary>What needs doing after a reconciliation: cases first (missing, behind, registry-only), then follow-ups (overdue, due).</summary>
+/// <summary>What needs doing after a reconciliation: cases first (missing, conflict, behind, ahead, registry-only), then follow-ups (overdue, due).</summary>
 internal static class Worklist
 {
     public const string DateFormat = "yyyy-MM-dd";
 
     public static IReadOnlyList<WorkItem> Cases(ReconciliationReport report) => report.Cases
-        .Where(c => c.State is CaseState.Missing or CaseState.Behind or CaseState.RegistryOnly)
-        .OrderBy(c => c.State switch { CaseState.Missing => 0, CaseState.Behind => 1, _ => 2 })
+        .Where(c => c.State is CaseState.Missing or CaseState.Conflict or CaseState.Behind or CaseState.Ahead or CaseState.RegistryOnly)
+        .OrderBy(c => c.State switch { CaseState.Missing => 0, CaseState.Conflict => 1, CaseState.Behind => 2, CaseState.Ahead => 3, _ => 4 })
         .ThenBy(c => c.LocalRecordId, StringComparer.Ordinal)
         .Select(c => new WorkItem(c.LocalRecordId, "case", RegistryCode.Of(c.State), null, null, c.RegistryId, c.RegistryVersion, c.State switch
         {
             CaseState.Missing => "Submit the case: the registry does not hold it.",
-            CaseState.Behind => $"Submit the current record: the registry holds version {c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"} with other content.",
+            CaseState.Behind => $"Submit the current record: the registry holds version {c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"} with older content.",
+            CaseState.Conflict => $"Decide which is right: the registry's version {c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"} has other content with the same recordUpdatedAt; correct the record and send it with a newer one.",
+            CaseState.Ahead => $"Refresh the local list: the registry's version {c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"} is newer than this record (another system, or a stale export).",
             _ => "Check the registry's case: it is not in the local list (add it to the list, or withdraw it if entered in error).",
         }))
         .ToList();

@@ -84,13 +84,18 @@ internal static class SubmitCommand
                     {
                         await stderr.WriteLineAsync("registry submit: the registry refused the token (401); nothing more was sent. Check the token in " + parse.GetValue(tokenEnv) + ".");
                     }
-                    else if (summary.Pending > 0)
+                    else if (summary.Conflicts > 0)
+                    {
+                        await stderr.WriteLineAsync($"registry submit: {summary.Conflicts} version(s) conflict with changes another writer made (see the conflict lines above); a person must decide which content is right.");
+                    }
+
+                    if (!summary.Unauthorized && summary.Pending > 0)
                     {
                         await stderr.WriteLineAsync($"registry submit: {summary.Pending} version(s) still pending (see the reasons above); run the same command again to send them.");
                     }
 
                     return summary.Unauthorized || summary.Pending > 0 ? ExitCodes.UsageOrInput
-                        : summary.Rejected > 0 || summary.Withdrawn > 0 || read.Invalid > 0 ? ExitCodes.Failures
+                        : summary.Rejected > 0 || summary.Conflicts > 0 || summary.Withdrawn > 0 || read.Invalid > 0 ? ExitCodes.Failures
                         : ExitCodes.Success;
                 }
                 catch (OutboxUnavailableException ex)
@@ -161,13 +166,23 @@ internal static class SubmitCommand
     {
         foreach (var entry in queued.Stale)
         {
-            await stdout.WriteLineAsync($"stale {entry.LocalRecordId}: equals an earlier version of the case that a later one has superseded; not sent (an older export never overwrites newer data).");
+            await stdout.WriteLineAsync($"stale {entry.LocalRecordId}: older than the case's latest version in this outbox (an older recordUpdatedAt, or content a later version superseded); " +
+                "not sent, so an older export never overwrites newer data. To send a correction back to earlier content, give it a newer submitter.recordUpdatedAt.");
         }
 
         foreach (var entry in summary.Refused)
         {
-            var what = entry.State == OutboxState.Withdrawn ? "withdrawn" : "rejected";
+            var what = entry.State == OutboxState.Withdrawn ? "withdrawn"
+                : entry.Outcome == SubmissionStatus.Stale ? "stale"
+                : entry.Outcome == SubmissionStatus.Conflict ? "conflict"
+                : "rejected";
             await stdout.WriteLineAsync($"{what} {entry.LocalRecordId}: {entry.LastError}");
+        }
+
+        foreach (var entry in summary.ReplacedUnseen)
+        {
+            await stdout.WriteLineAsync($"unverified {entry.LocalRecordId}: amended to version {entry.RegistryVersion} over registry content this outbox never stored; " +
+                "without recordUpdatedAt on both, the registry could not tell which is newer. Map submitter.recordUpdatedAt, or check the case with registry reconcile.");
         }
 
         foreach (var entry in pending)
@@ -177,7 +192,8 @@ internal static class SubmitCommand
 
         await stdout.WriteLineAsync(
             $"{read.Valid.Count} valid submission(s), {read.Invalid} invalid (not queued); {queued.Settled} settled by an earlier run and not sent again; " +
-            $"this run: created {summary.Created}, amended {summary.Amended}, unchanged {summary.Unchanged}, stale {queued.Stale.Count}, rejected {summary.Rejected}, withdrawn {summary.Withdrawn}; pending {summary.Pending}.");
+            $"this run: created {summary.Created}, amended {summary.Amended}, unchanged {summary.Unchanged}, stale {queued.Stale.Count + summary.Stale}, conflict {summary.Conflicts}, " +
+            $"rejected {summary.Rejected}, withdrawn {summary.Withdrawn}; pending {summary.Pending}.");
     }
 
     internal static async Task<BatchSummary> DrainAsync(BatchSubmitter submitter, int concurrency, TextWriter stdout, CancellationToken cancellationToken)

@@ -2,13 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using RegistryClient.Http;
+using RegistryClient.Outbox;
+using RegistryClient.Outbox.Sqlite;
 
 namespace RegistryClient.Cli.Withdraw;
 
 /// <summary>
 /// <c>registry withdraw ORGANISATION LOCAL_RECORD_ID --reason R</c>: withdraws a case (consent withdrawn, entered in
-/// error, duplicate). The registry erases the document and keeps a tombstone; the case can never be re-created.
-/// Exit 0 withdrawn (also when it already was), 1 no such case or refused, 2 usage or connection.
+/// error, duplicate). The registry erases the document and keeps a tombstone; the case can never be re-created; the
+/// outbox erases its copies of the case's documents too. Exit 0 withdrawn (also when it already was), 1 no such case
+/// or refused, 2 usage, connection, or an outbox that could not be purged.
 /// </summary>
 internal static class WithdrawCommand
 {
@@ -27,9 +30,10 @@ internal static class WithdrawCommand
         reason.AcceptOnlyFromAmong([.. Reasons.Keys]);
         var endpoint = new Option<string>("--endpoint") { Description = "The registry's base URL.", Required = true };
         var tokenEnv = new Option<string>("--token-env") { Description = "The environment variable holding the bearer token.", DefaultValueFactory = _ => "REGISTRY_TOKEN" };
-        var command = new Command("withdraw", "Withdraw a case from the registry (consent withdrawn, entered in error, duplicate): its document and identifiers are erased and it can never be re-created.")
+        var outbox = new Option<string>("--outbox") { Description = "The outbox file (SQLite) whose copies of the case's documents are erased too; skipped when the file does not exist.", DefaultValueFactory = _ => "registry-outbox.db" };
+        var command = new Command("withdraw", "Withdraw a case from the registry (consent withdrawn, entered in error, duplicate): its document and identifiers are erased, here and in the outbox, and it can never be re-created.")
         {
-            organisation, localRecordId, reason, endpoint, tokenEnv,
+            organisation, localRecordId, reason, endpoint, tokenEnv, outbox,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -84,7 +88,7 @@ internal static class WithdrawCommand
                     case SubmissionStatus.Withdrawn when result.Receipt is { } tombstone:
                         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                             $"withdrawn {org} {local}: case {tombstone.Id}, reason {parse.GetValue(reason)}, at {(tombstone.Withdrawal?.At ?? tombstone.UpdatedAt):yyyy-MM-ddTHH:mm:ssZ}; the registry keeps only a tombstone and will refuse to re-create the case."));
-                        return ExitCodes.Success;
+                        return await PurgeOutboxAsync(parse.GetValue(outbox)!, org, local, stdout, stderr, cancellationToken);
                     case SubmissionStatus.NotFound:
                         await stderr.WriteLineAsync($"registry withdraw: the registry holds no case {local} for organisation {org}; nothing was withdrawn.");
                         return ExitCodes.Failures;
@@ -104,5 +108,29 @@ internal static class WithdrawCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The registry erased the case: erase the outbox's copies of its documents too, and say so.</summary>
+    private static async Task<int> PurgeOutboxAsync(string path, string organisation, string localRecordId, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            await stdout.WriteLineAsync($"no outbox at {OutputText.ForLine(path)}: nothing to erase there (name the outbox that sent the case with --outbox).");
+            return ExitCodes.Success;
+        }
+
+        try
+        {
+            using var store = await SqliteSubmissionOutbox.OpenAsync(path, cancellationToken);
+            var purged = await store.PurgeCaseAsync(organisation, localRecordId, cancellationToken);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"erased the documents of {purged} version(s) of {localRecordId} from the outbox {OutputText.ForLine(path)}; their keys and outcomes stay, so a re-run does not send the case again."));
+            return ExitCodes.Success;
+        }
+        catch (OutboxUnavailableException ex)
+        {
+            await stderr.WriteLineAsync($"registry withdraw: the case is withdrawn, but its documents could not be erased from the outbox: {ex.Message} Run the same command again once the outbox is usable.");
+            return ExitCodes.UsageOrInput;
+        }
     }
 }

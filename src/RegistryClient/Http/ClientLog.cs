@@ -22,7 +22,11 @@ internal static partial class ClientLog
             case SubmissionStatus.Withdrawn: Withdrawn(logger, result.Receipt?.Id ?? "", result.HttpStatus ?? 0); break;
             case SubmissionStatus.NotFound: NotFound(logger); break;
             case SubmissionStatus.Rejected: Rejected(logger, result.Errors.Count, string.Join(",", result.Errors.Select(e => e.Code).Distinct())); break;
+            case SubmissionStatus.Conflict when result.CurrentVersion is { } current:
+                EditConflict(logger, result.Receipt?.Id ?? "", result.BasedOnVersion ?? 0, current, ProblemTypes.Kind(result.ProblemType) ?? "none");
+                break;
             case SubmissionStatus.Conflict: Conflict(logger, result.HttpStatus ?? 0, ProblemTypes.Kind(result.ProblemType) ?? "none"); break;
+            case SubmissionStatus.Stale: Stale(logger, result.Receipt?.Id ?? "", result.CurrentVersion ?? 0); break;
             case SubmissionStatus.Forbidden: Forbidden(logger); break;
             case SubmissionStatus.Unauthorized: Unauthorized(logger); break;
             default: NotDelivered(logger, result.Attempts, result.Detail ?? "unknown"); break;
@@ -58,6 +62,12 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "The token is not bound to this organisation (HTTP 403)")]
     public static partial void Forbidden(ILogger logger);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Not sent: the registry holds newer content of case {ReceiptId} (version {CurrentVersion})")]
+    public static partial void Stale(ILogger logger, string receiptId, int currentVersion);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Not sent: case {ReceiptId} was changed by another writer since version {BasedOnVersion} (now {CurrentVersion}, {ProblemKind}) and nothing shows which is newer")]
+    public static partial void EditConflict(ILogger logger, string receiptId, int basedOnVersion, int currentVersion, string problemKind);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Registry attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms")]
     public static partial void Retrying(ILogger logger, int attempt, string reason, long delayMs);

@@ -46,6 +46,12 @@ internal interface IRegistryApi
         [Property(AttemptCounter.Key)] AttemptCounter attempts,
         CancellationToken cancellationToken);
 
+    [Get("/v1/submissions/{id}/versions")]
+    Task<IApiResponse<CaseVersionList>> GetVersionsAsync(
+        string id,
+        [Property(AttemptCounter.Key)] AttemptCounter attempts,
+        CancellationToken cancellationToken);
+
     [Get("/v1/submissions")]
     Task<IApiResponse<ReceiptList>> ListSubmissionsAsync(
         [Query] string organisationCode,

@@ -10,6 +10,8 @@ internal static class ProblemTypes
     public const string RequestInProgress = "request-in-progress";
     public const string KeyReused = "key-reused";
     public const string CaseMismatch = "case-mismatch";
+    public const string StaleContent = "stale-content";
+    public const string ConflictingEdit = "conflicting-edit";
 
     /// <summary>The last segment of a problem type URI (after the last <c>/</c>, <c>#</c> or <c>:</c>), or null.</summary>
     public static string? Kind(string? type)

@@ -37,6 +37,18 @@ internal static class SubmissionOutcomes
             400 => Result(SubmissionStatus.Rejected, errors: answer.Problem?.Errors ?? [], detail: answer.ServerMessage ?? "the registry refused the request as invalid"),
             401 => Result(SubmissionStatus.Unauthorized, detail: answer.ServerMessage ?? "the registry refused the credentials"),
             403 => Result(SubmissionStatus.Forbidden, detail: answer.ServerMessage ?? "the token is not bound to this organisation"),
+            409 when answer.ProblemKind == ProblemTypes.StaleContent => Result(SubmissionStatus.Stale, detail: answer.ServerMessage
+                ?? "the registry holds newer content of this case; a correction back to earlier content needs a newer submitter.recordUpdatedAt") with
+            {
+                CurrentVersion = answer.Problem?.Version,
+                CurrentRecordUpdatedAt = answer.Problem?.RecordUpdatedAt,
+            },
+            409 when answer.ProblemKind == ProblemTypes.ConflictingEdit => Result(SubmissionStatus.Conflict, detail: answer.ServerMessage
+                ?? "the registry holds other content with the same recordUpdatedAt; a person must decide which is right") with
+            {
+                CurrentVersion = answer.Problem?.Version,
+                CurrentRecordUpdatedAt = answer.Problem?.RecordUpdatedAt,
+            },
             409 when answer.ProblemKind == ProblemTypes.RequestInProgress => Result(SubmissionStatus.TransientFailure, detail: "the same request was still in progress after the retries"),
             410 => Result(SubmissionStatus.Withdrawn, detail: answer.ServerMessage ?? "the case was withdrawn"),
             412 => Result(SubmissionStatus.Conflict, detail: "the case kept changing under another writer; read it and try again"),

@@ -15,6 +15,14 @@ public enum SubmissionStatus
     /// <summary>The registry already holds exactly this content (a replay, or a case with the same content hash): nothing changed.</summary>
     Unchanged,
 
+    /// <summary>
+    /// Refused because the registry holds newer content of the case (409 <c>stale-content</c>): this content is older by
+    /// <c>recordUpdatedAt</c>, or equals a version the case has moved past (an old export, a rebuilt host).
+    /// <see cref="SubmissionResult.CurrentVersion"/> names the registry's version. Nothing changed. A genuine correction
+    /// back to earlier content is sent with a newer <c>submitter.recordUpdatedAt</c>.
+    /// </summary>
+    Stale,
+
     /// <summary>Refused as invalid (HTTP 400): <see cref="SubmissionResult.Errors"/> says why. Do not resend unchanged.</summary>
     Rejected,
 
@@ -34,8 +42,11 @@ public enum SubmissionStatus
     Unauthorized,
 
     /// <summary>
-    /// A state conflict the client could not resolve: the idempotency key was used with another body (422 <c>key-reused</c>),
-    /// the body names another case (422 <c>case-mismatch</c>), or the case kept moving under a concurrent writer (412 after one re-read).
+    /// A state conflict for a person to decide: another writer changed the case since the version this content was
+    /// based on and nothing shows which is newer (412, then the history), or both carry the same
+    /// <c>recordUpdatedAt</c> with different content (409 <c>conflicting-edit</c>); also a reused idempotency key (422
+    /// <c>key-reused</c>) or a body naming another case (422 <c>case-mismatch</c>). <see cref="SubmissionResult.BasedOnVersion"/>
+    /// and <see cref="SubmissionResult.CurrentVersion"/> name both versions. Nothing changed.
     /// </summary>
     Conflict,
 
@@ -47,7 +58,7 @@ public enum SubmissionStatus
 }
 
 /// <summary>
-/// The typed outcome of <see cref="VenousRegistryClient.SubmitAsync"/> and <see cref="VenousRegistryClient.WithdrawAsync"/>.
+/// The typed outcome of <see cref="VenousRegistryClient.SubmitAsync(Model.Submission, SubmitOptions, CancellationToken)"/> and <see cref="VenousRegistryClient.WithdrawAsync"/>.
 /// Build one in tests with <see cref="RegistryModelFactory.SubmissionResult"/>.
 /// </summary>
 public sealed record SubmissionResult
@@ -78,6 +89,29 @@ public sealed record SubmissionResult
 
     /// <summary>The HTTP attempts made, retries and the calls of an amendment included.</summary>
     public int Attempts { get; init; }
+
+    /// <summary>
+    /// The registry version this write was based on: <see cref="SubmitOptions.BasedOnVersion"/>, or null when the writer
+    /// knew none (then a POST's <c>case-exists</c> was followed and the registry's rules decided).
+    /// </summary>
+    public int? BasedOnVersion { get; init; }
+
+    /// <summary>
+    /// For <see cref="SubmissionStatus.Stale"/> and <see cref="SubmissionStatus.Conflict"/>: the registry's current
+    /// version of the case. For <see cref="SubmissionStatus.Amended"/>: the version this one replaced.
+    /// </summary>
+    public int? CurrentVersion { get; init; }
+
+    /// <summary>For <see cref="SubmissionStatus.Stale"/> and <see cref="SubmissionStatus.Conflict"/>: the registry's current version's <c>recordUpdatedAt</c>, when it has one.</summary>
+    public DateTimeOffset? CurrentRecordUpdatedAt { get; init; }
+
+    /// <summary>
+    /// True for an <see cref="SubmissionStatus.Amended"/> that replaced content this writer had never seen (no
+    /// <see cref="BasedOnVersion"/>) while one side lacked <c>recordUpdatedAt</c>: the registry accepted it because the
+    /// content is not one the case moved past, but nothing proved it newer. Map <c>recordUpdatedAt</c> to make this
+    /// certain; <c>registry submit</c> lists such cases.
+    /// </summary>
+    public bool ReplacedUnseenContent { get; init; }
 
     /// <summary>Whether the registry now holds this content (<see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/> or <see cref="SubmissionStatus.Unchanged"/>).</summary>
     public bool IsStored => Status is SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged;

@@ -47,25 +47,52 @@ public class VenousRegistryClient : IDisposable
 
     /// <summary>
     /// Sends the current state of a case: creates it, finds the registry already holds this content (a replay), or
-    /// amends it with the version the registry reported, so a record that gained its outcome or a follow-up never
-    /// becomes a second case. Safe to call again with the same submission at any time.
+    /// amends it, so a record that gained its outcome or a follow-up never becomes a second case. Safe to call again
+    /// with the same submission at any time. Knowing no earlier receipt of the case, the registry's rules decide: content
+    /// the case has moved past, or older by <c>submitter.recordUpdatedAt</c>, comes back <see cref="SubmissionStatus.Stale"/>.
+    /// To amend only the version you last stored, use the overload with <see cref="SubmitOptions.BasedOnVersion"/>.
     /// </summary>
     /// <param name="submission">The case's whole document as it stands now.</param>
     /// <param name="cancellationToken">Stops the call (retries included).</param>
     /// <returns><see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/>, <see cref="SubmissionStatus.Unchanged"/>, or why not.</returns>
     /// <exception cref="RegistryException">The registry answered a status its API does not promise for a write (e.g. a redirect).</exception>
-    public virtual async Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default)
+    public virtual Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default) =>
+        SubmitAsync(submission, new SubmitOptions(), cancellationToken);
+
+    /// <summary>
+    /// Sends the current state of a case, amending only the version it was based on
+    /// (<see cref="SubmitOptions.BasedOnVersion"/>, usually the version of the receipt you stored last). If another
+    /// writer changed the case since, the case's history decides: this content goes ahead only when it is newer by
+    /// <c>submitter.recordUpdatedAt</c>; otherwise the result is <see cref="SubmissionStatus.Stale"/> or
+    /// <see cref="SubmissionStatus.Conflict"/> (naming both versions), and nothing is overwritten.
+    /// </summary>
+    /// <param name="submission">The case's whole document as it stands now.</param>
+    /// <param name="options">How to send it.</param>
+    /// <param name="cancellationToken">Stops the call (retries included).</param>
+    /// <returns><see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/>, <see cref="SubmissionStatus.Unchanged"/>, or why not.</returns>
+    /// <exception cref="RegistryException">The registry answered a status its API does not promise for a write (e.g. a redirect).</exception>
+    public virtual async Task<SubmissionResult> SubmitAsync(Submission submission, SubmitOptions options, CancellationToken cancellationToken = default)
     {
         if (submission is null)
         {
             throw new ArgumentNullException(nameof(submission));
         }
 
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (options.BasedOnVersion is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BasedOnVersion, "BasedOnVersion is a registry version, from 1.");
+        }
+
         var organisation = submission.Submitter.OrganisationCode;
         using var telemetry = SubmitTelemetry.Start("RegistryClient.Submit", organisation, _time);
         try
         {
-            var result = await new CaseSubmission(_api, _time).SendAsync(submission, cancellationToken).ConfigureAwait(false);
+            var result = await new CaseSubmission(_api, _time).SendAsync(submission, options, cancellationToken).ConfigureAwait(false);
             telemetry.Complete(result);
             ClientLog.Outcome(_logger, result);
             return result;
@@ -131,6 +158,25 @@ public class VenousRegistryClient : IDisposable
             { Status: 404 } => null,
             { Status: 200, Content: { } receipt } => receipt,
             _ => throw answer.Unexpected("Reading a case"),
+        };
+    }
+
+    /// <summary>
+    /// A case's history, oldest first: each version's number, content hash, <c>recordUpdatedAt</c> and when it was
+    /// stored (never the documents), or null when there is no such case. A withdrawn case keeps no history.
+    /// </summary>
+    /// <param name="id">The registry's id for the case (<see cref="SubmissionReceipt.Id"/>).</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    public virtual async Task<IReadOnlyList<CaseVersion>?> GetVersionsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        RequireText(id, nameof(id));
+        var answer = await Read(a => _api.GetVersionsAsync(id, a, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            { Status: 404 or 410 } => null,
+            { Status: 200, Content: { } list } => list.Items,
+            _ => throw answer.Unexpected("Reading a case's history"),
         };
     }
 

@@ -120,14 +120,42 @@ internal sealed record ProblemDetails
     /// <summary><c>case-exists</c> and <c>version-mismatch</c>: the case's current version.</summary>
     public int? Version { get; init; }
 
-    /// <summary><c>case-exists</c>: the content hash of the case's current version.</summary>
+    /// <summary><c>case-exists</c>, <c>stale-content</c> and <c>conflicting-edit</c>: the content hash of the case's current version.</summary>
     public string? ContentHash { get; init; }
+
+    /// <summary><c>stale-content</c> and <c>conflicting-edit</c>: the current version's <c>recordUpdatedAt</c>, when it has one.</summary>
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/submissions/{id}/withdrawal</c>.</summary>
 internal sealed record WithdrawalRequest
 {
     public required WithdrawalReason Reason { get; init; }
+}
+
+/// <summary>
+/// One version in a case's history (<c>GET /v1/submissions/{id}/versions</c>): what the registry stored and when, never
+/// the document. The registry orders writers by it (DESIGN "A case only moves forward").
+/// </summary>
+public sealed class CaseVersion
+{
+    /// <summary>The version number, from 1.</summary>
+    public required int Version { get; init; }
+
+    /// <summary>The version's content hash (<c>sha256:</c> and 64 hex digits).</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>When the source record last changed, as the writer of this version said (<c>submitter.recordUpdatedAt</c>); null when it did not say.</summary>
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
+
+    /// <summary>When the registry stored this version.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+}
+
+/// <summary>The body of <c>GET /v1/submissions/{id}/versions</c>.</summary>
+internal sealed record CaseVersionList
+{
+    public IReadOnlyList<CaseVersion> Items { get; init; } = [];
 }
 
 /// <summary>The body of <c>GET /v1/submissions</c>.</summary>
@@ -144,5 +172,6 @@ internal sealed record ReceiptList
 [JsonSerializable(typeof(RegistryValidationResult))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(ReceiptList))]
+[JsonSerializable(typeof(CaseVersionList))]
 [JsonSerializable(typeof(WithdrawalRequest))]
 internal sealed partial class RegistryApiJsonContext : JsonSerializerContext;

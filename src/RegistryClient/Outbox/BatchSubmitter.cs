@@ -22,8 +22,23 @@ public sealed record BatchSummary
     /// <summary>Versions the registry already held (an earlier run's lost response, say); recorded now.</summary>
     public int Unchanged { get; init; }
 
-    /// <summary>Versions refused for good (invalid, an unresolvable conflict); not sent again.</summary>
+    /// <summary>Versions refused for good as invalid (or a reused key, a body for another case); not sent again.</summary>
     public int Rejected { get; init; }
+
+    /// <summary>Versions not stored because the registry holds newer content of the case (<see cref="SubmissionStatus.Stale"/>); not sent again.</summary>
+    public int Stale { get; init; }
+
+    /// <summary>
+    /// Versions not stored because another writer changed the case since the version this outbox last stored and
+    /// nothing shows which is newer (<see cref="SubmissionStatus.Conflict"/>): a person must decide. Not sent again.
+    /// </summary>
+    public int Conflicts { get; init; }
+
+    /// <summary>
+    /// Amendments in this run that replaced registry content this outbox had never stored, which the registry could not
+    /// order by <c>recordUpdatedAt</c> (<see cref="SubmissionResult.ReplacedUnseenContent"/>), as recorded; no patient data.
+    /// </summary>
+    public IReadOnlyList<OutboxEntry> ReplacedUnseen { get; init; } = [];
 
     /// <summary>Versions not stored because the registry's case was withdrawn; not sent again.</summary>
     public int Withdrawn { get; init; }
@@ -34,7 +49,7 @@ public sealed record BatchSummary
     /// <summary>True when the registry refused the credentials (401) and the run stopped early.</summary>
     public bool Unauthorized { get; init; }
 
-    /// <summary>The versions refused in this run (rejected, conflict, withdrawn), as recorded: case, outcome and reason, no patient data.</summary>
+    /// <summary>The versions refused in this run (rejected, stale, conflict, withdrawn), as recorded: case, outcome and reason, no patient data.</summary>
     public IReadOnlyList<OutboxEntry> Refused { get; init; } = [];
 }
 
@@ -83,6 +98,7 @@ public sealed class BatchSubmitter
             OrganisationCode = submission.Submitter.OrganisationCode,
             LocalRecordId = submission.LocalRecordId,
             ContentHash = SubmissionContentHash.Compute(submission),
+            RecordUpdatedAt = submission.Submitter.RecordUpdatedAt,
             Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
         }, cancellationToken);
     }
@@ -156,6 +172,9 @@ public sealed class BatchSubmitter
             Amended = run.Amended,
             Unchanged = run.Unchanged,
             Rejected = run.Rejected,
+            Stale = run.Stale,
+            Conflicts = run.Conflicts,
+            ReplacedUnseen = run.ReplacedUnseen.OrderBy(e => e.Sequence).ToList(),
             Withdrawn = run.Withdrawn,
             Pending = counts.Pending,
             Unauthorized = run.Unauthorized,
@@ -163,13 +182,28 @@ public sealed class BatchSubmitter
         };
     }
 
-    /// <summary>The versions of one case, in order; stops at the first that must wait (the later ones wait with it).</summary>
+    /// <summary>
+    /// The versions of one case, in order, each amending the registry version the previous one was stored as (the last
+    /// this outbox stored, to begin with); stops at the first that must wait (the later ones wait with it).
+    /// </summary>
     private async Task SendCaseAsync(List<OutboxEntry> versions, Run run, CancellationTokenSource halt, CancellationToken cancellationToken)
     {
         var finished = 0; // versions of this case reported to progress
         var last = SubmissionStatus.TransientFailure;
         try
         {
+            int? basedOn;
+            try
+            {
+                basedOn = await BaseVersionAsync(versions[0], halt.Token).ConfigureAwait(false);
+            }
+            catch (OutboxUnavailableException ex)
+            {
+                Interlocked.CompareExchange(ref run.StorageFailure, ex, null);
+                halt.Cancel();
+                return;
+            }
+
             for (var next = 0; next < versions.Count && !halt.IsCancellationRequested; next++)
             {
                 var entry = versions[next];
@@ -200,7 +234,7 @@ public sealed class BatchSubmitter
                 SubmissionResult result;
                 try
                 {
-                    result = await _client.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+                    result = await _client.SubmitAsync(submission, new SubmitOptions { BasedOnVersion = basedOn }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RegistryException ex)
                 {
@@ -210,6 +244,11 @@ public sealed class BatchSubmitter
                 }
 
                 last = result.Status;
+                if (result.IsStored && result.Receipt is { } stored)
+                {
+                    basedOn = stored.Version; // the next version of the case amends this one
+                }
+
                 var (goOn, settled) = await SettleAsync(entry, versions, next, result, run, halt).ConfigureAwait(false);
                 run.Report(settled, result.Status);
                 finished += settled;
@@ -243,6 +282,11 @@ public sealed class BatchSubmitter
         {
             case SubmissionStatus.Created or SubmissionStatus.Amended or SubmissionStatus.Unchanged when result.Receipt is { } receipt:
                 Interlocked.Increment(ref result.Status == SubmissionStatus.Created ? ref run.Created : ref result.Status == SubmissionStatus.Amended ? ref run.Amended : ref run.Unchanged);
+                if (result.ReplacedUnseenContent)
+                {
+                    run.ReplacedUnseen.Add(entry with { State = OutboxState.Stored, Outcome = result.Status, RegistryVersion = receipt.Version, ReceiptId = receipt.Id, Body = [] });
+                }
+
                 return (await RecordAsync(run, halt, key, () => _outbox.MarkStoredAsync(key, result.Status, receipt, CancellationToken.None), result).ConfigureAwait(false), 1);
 
             case SubmissionStatus.Rejected:
@@ -250,9 +294,14 @@ public sealed class BatchSubmitter
                 Interlocked.Increment(ref run.Rejected);
                 return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, "rejected: " + errors).ConfigureAwait(false), 1);
 
-            case SubmissionStatus.Conflict when result.HttpStatus != 412 && !(result.ProblemType?.EndsWith("version-mismatch", StringComparison.Ordinal) ?? false):
-                Interlocked.Increment(ref run.Rejected);
-                return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, $"conflict: the registry refused this version ({ProblemName(result)})").ConfigureAwait(false), 1);
+            case SubmissionStatus.Stale:
+                // The registry holds newer content: this version is never sent again, and the case's later versions still go.
+                Interlocked.Increment(ref run.Stale);
+                return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, "stale: " + StaleReason(result)).ConfigureAwait(false), 1);
+
+            case SubmissionStatus.Conflict:
+                Interlocked.Increment(ref run.Conflicts);
+                return (await RefuseAsync(run, halt, entry, OutboxState.Rejected, result.Status, "conflict: " + ConflictReason(result)).ConfigureAwait(false), 1);
 
             case SubmissionStatus.Withdrawn:
                 // The case can never be re-created: this version and every later one of the case are settled as withdrawn.
@@ -267,6 +316,9 @@ public sealed class BatchSubmitter
                     Interlocked.Increment(ref run.Withdrawn);
                     settled++;
                 }
+
+                // The registry erased the patient's data: so does the outbox, for every version of the case it holds.
+                await RecordAsync(run, halt, key, () => _outbox.PurgeCaseAsync(entry.OrganisationCode, entry.LocalRecordId, CancellationToken.None)).ConfigureAwait(false);
 
                 return (false, Math.Max(settled, 1));
 
@@ -322,9 +374,34 @@ public sealed class BatchSubmitter
     private static string TransientReason(SubmissionResult result) => result.Status switch
     {
         SubmissionStatus.NotFound => "the registry no longer finds the case (404)",
-        SubmissionStatus.Conflict => "the case changed in the registry while it was being amended (412); sent again next run",
         _ => result.Detail ?? (result.HttpStatus is { } status ? $"HTTP {status}" : "no response"),
     };
+
+    /// <summary>The registry version the outbox last stored for the case, which the first version sent in this run amends.</summary>
+    private async Task<int?> BaseVersionAsync(OutboxEntry first, CancellationToken cancellationToken)
+    {
+        var history = await _outbox.HistoryAsync(first.OrganisationCode, first.LocalRecordId, cancellationToken).ConfigureAwait(false);
+        int? basedOn = null;
+        foreach (var version in history)
+        {
+            if (version.Sequence < first.Sequence && version.State == OutboxState.Stored && version.RegistryVersion is { } stored)
+            {
+                basedOn = stored;
+            }
+        }
+
+        return basedOn;
+    }
+
+    private static string StaleReason(SubmissionResult result) =>
+        $"the registry holds newer content of the case{(result.CurrentVersion is { } v ? $" (version {v.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "")}; " +
+        "not sent again. A correction back to earlier content needs a newer submitter.recordUpdatedAt";
+
+    private static string ConflictReason(SubmissionResult result) =>
+        result.CurrentVersion is { } current
+            ? $"another writer changed the case since version {result.BasedOnVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} " +
+              $"(the registry is at version {current.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and nothing shows which content is newer ({ProblemName(result)}); a person must decide"
+            : $"the registry refused this version ({ProblemName(result)})";
 
     private static string ProblemName(SubmissionResult result) =>
         result.ProblemType is { Length: > 0 } type ? type.Substring(type.LastIndexOf('/') + 1) : result.HttpStatus is { } status ? $"HTTP {status}" : "no detail";
@@ -339,7 +416,10 @@ public sealed class BatchSubmitter
         public int Amended;
         public int Unchanged;
         public int Rejected;
+        public int Stale;
+        public int Conflicts;
         public int Withdrawn;
+        public readonly ConcurrentBag<OutboxEntry> ReplacedUnseen = [];
         public volatile bool Unauthorized;
         public OutboxUnavailableException? StorageFailure;
         public readonly ConcurrentDictionary<string, SubmissionResult> Unrecorded = new(StringComparer.Ordinal);

@@ -36,10 +36,13 @@ public sealed record OutboxEntry
     /// <summary>The hospital's episode id.</summary>
     public required string LocalRecordId { get; init; }
 
-    /// <summary>The content hash of this version (<see cref="Model.SubmissionContentHash"/>); unique per case in the outbox.</summary>
+    /// <summary>The content hash of this version (<see cref="Model.SubmissionContentHash"/>).</summary>
     public required string ContentHash { get; init; }
 
-    /// <summary>The serialised submission.</summary>
+    /// <summary>The version's <c>submitter.recordUpdatedAt</c>, when the source gave one: it orders the case's versions (<see cref="OutboxEnqueueRules"/>).</summary>
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
+
+    /// <summary>The serialised submission; empty once the case was withdrawn and its documents purged.</summary>
     public required byte[] Body { get; init; }
 
     /// <summary>Its state.</summary>
@@ -82,8 +85,9 @@ public enum OutboxEnqueueOutcome
     Duplicate,
 
     /// <summary>
-    /// The content equals an earlier version that a later one has superseded (a re-run of an old export): nothing was
-    /// queued, and it is never sent, so older data never overwrites newer.
+    /// The content is older than the case's latest version in the outbox (an older <c>recordUpdatedAt</c>, or, without
+    /// one, content equal to a version a later one superseded: a re-run of an old export): nothing was queued, and it is
+    /// never sent, so older data never overwrites newer. A correction back to earlier content needs a newer <c>recordUpdatedAt</c>.
     /// </summary>
     Stale,
 }
@@ -110,8 +114,8 @@ public sealed record OutboxCounts(int Pending, int Stored, int Rejected, int Wit
 public interface ISubmissionOutbox
 {
     /// <summary>
-    /// Records a version of a case unless the outbox already holds the same content for that case; a content equal to
-    /// a superseded version is reported <see cref="OutboxEnqueueOutcome.Stale"/> and not queued.
+    /// Records a version of a case unless <see cref="OutboxEnqueueRules.Decide"/> says it is a duplicate of the case's
+    /// latest version or stale; the same idempotency key again is always a duplicate.
     /// </summary>
     /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
     Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default);
@@ -135,6 +139,14 @@ public interface ISubmissionOutbox
     /// <summary>Records a failed attempt; the version stays pending for the next run.</summary>
     /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
     Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases the stored documents of every version of one case (the case was withdrawn: its patient data must not stay
+    /// on this host), keeping the rows' keys, hashes and outcomes so a re-run recognises them; pending versions become
+    /// <see cref="OutboxState.Withdrawn"/>. Returns how many versions were purged.
+    /// </summary>
+    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
+    Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default);
 
     /// <summary>Counts by state.</summary>
     /// <exception cref="OutboxUnavailableException">The storage failed.</exception>

@@ -12,8 +12,13 @@ namespace RegistryClient.Reconciliation;
 /// </summary>
 /// <remarks>
 /// <para>Cases are matched by <c>localRecordId</c> and compared by <see cref="SubmissionContentHash"/>: the same hash is
-/// <see cref="CaseState.Matched"/>, another hash <see cref="CaseState.Behind"/>. When the local list names a case twice,
-/// the later document is the case's current state.</para>
+/// <see cref="CaseState.Matched"/>. Other content is judged from the case's history by the registry's own write rules
+/// when the history is available (the overloads that take a <see cref="VenousRegistryClient"/>):
+/// <see cref="CaseState.Behind"/> when the registry would accept the local content as its next version,
+/// <see cref="CaseState.Ahead"/> when it would refuse it as stale (older by <c>recordUpdatedAt</c>, or equal to a
+/// version the case has moved past), <see cref="CaseState.Conflict"/> when both carry the same <c>recordUpdatedAt</c>.
+/// Given receipts only, other content is <see cref="CaseState.Behind"/>. When the local list names a case twice, the
+/// later document is the case's current state.</para>
 /// <para>Follow-ups: each local case that is not withdrawn expects the four timepoints of rule VR016 (days30, months6,
 /// months12, months24), each judged on the as-of date against its window (both ends inclusive): recorded in the local
 /// document is <see cref="FollowUpState.Done"/>; otherwise before the window <see cref="FollowUpState.NotYetDue"/>,
@@ -40,12 +45,21 @@ public sealed class CaseReconciler
     /// <param name="cancellationToken">Stops the enumerations.</param>
     /// <exception cref="ArgumentException">A local submission belongs to another organisation, or has no <c>localRecordId</c>.</exception>
     /// <remarks>Whatever <paramref name="registry"/> throws (for the client, <see cref="RegistryException"/>) propagates.</remarks>
-    public async Task<ReconciliationReport> ReconcileAsync(
+    public Task<ReconciliationReport> ReconcileAsync(
         string organisationCode,
         IAsyncEnumerable<Submission> local,
         IAsyncEnumerable<SubmissionReceipt> registry,
         DateTime? asOf = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ReconcileAsync(organisationCode, local, registry, asOf, null, cancellationToken);
+
+    private async Task<ReconciliationReport> ReconcileAsync(
+        string organisationCode,
+        IAsyncEnumerable<Submission> local,
+        IAsyncEnumerable<SubmissionReceipt> registry,
+        DateTime? asOf,
+        Func<SubmissionReceipt, CancellationToken, Task<IReadOnlyList<CaseVersion>?>>? history,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(organisationCode))
         {
@@ -78,7 +92,50 @@ public sealed class CaseReconciler
             }
         }
 
-        return Build(organisationCode, localCases, receipts, (asOf ?? _time.GetLocalNow().DateTime).Date);
+        return await BuildAsync(organisationCode, localCases, receipts, (asOf ?? _time.GetLocalNow().DateTime).Date, history, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reconciles local submissions with the registry's cases for the organisation, read through
+    /// <paramref name="registry"/>, and judges each case whose content differs from its history (behind, ahead or conflict).
+    /// </summary>
+    /// <param name="organisationCode">The organisation reconciled; every local submission must belong to it.</param>
+    /// <param name="local">The hospital's own episodes, as submissions.</param>
+    /// <param name="registry">The client that lists the cases and reads their histories.</param>
+    /// <param name="asOf">The date to judge follow-ups on; today (the time provider's local date) by default.</param>
+    /// <param name="cancellationToken">Stops the calls.</param>
+    /// <exception cref="ArgumentException">A local submission belongs to another organisation, or has no <c>localRecordId</c>.</exception>
+    /// <exception cref="RegistryException">The registry could not answer.</exception>
+    public Task<ReconciliationReport> ReconcileAsync(
+        string organisationCode,
+        IAsyncEnumerable<Submission> local,
+        VenousRegistryClient registry,
+        DateTime? asOf = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (registry is null)
+        {
+            throw new ArgumentNullException(nameof(registry));
+        }
+
+        return ReconcileAsync(organisationCode, local, registry.ListSubmissionsAsync(organisationCode, cancellationToken: cancellationToken), asOf,
+            (receipt, token) => registry.GetVersionsAsync(receipt.Id, token), cancellationToken);
+    }
+
+    /// <inheritdoc cref="ReconcileAsync(string, IAsyncEnumerable{Submission}, VenousRegistryClient, DateTime?, CancellationToken)"/>
+    public Task<ReconciliationReport> ReconcileAsync(
+        string organisationCode,
+        IEnumerable<Submission> local,
+        VenousRegistryClient registry,
+        DateTime? asOf = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (local is null)
+        {
+            throw new ArgumentNullException(nameof(local));
+        }
+
+        return ReconcileAsync(organisationCode, ToAsync(local), registry, asOf, cancellationToken);
     }
 
     /// <summary>Reconciles local submissions held in memory with the registry's receipts.</summary>
@@ -119,8 +176,9 @@ public sealed class CaseReconciler
         cases[submission.LocalRecordId] = submission;
     }
 
-    private static ReconciliationReport Build(
-        string organisationCode, Dictionary<string, Submission> local, Dictionary<string, SubmissionReceipt> registry, DateTime asOf)
+    private static async Task<ReconciliationReport> BuildAsync(
+        string organisationCode, Dictionary<string, Submission> local, Dictionary<string, SubmissionReceipt> registry, DateTime asOf,
+        Func<SubmissionReceipt, CancellationToken, Task<IReadOnlyList<CaseVersion>?>>? history, CancellationToken cancellationToken)
     {
         var cases = new List<CaseReconciliation>(local.Count + registry.Count);
         var followUps = new List<FollowUpReconciliation>();
@@ -128,17 +186,19 @@ public sealed class CaseReconciler
         foreach (var (id, submission) in local.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             registry.TryGetValue(id, out var receipt);
+            var hash = SubmissionContentHash.Compute(submission);
             var state = receipt is null ? CaseState.Missing
                 : receipt.Status == CaseStatus.Withdrawn ? CaseState.Withdrawn
-                : string.Equals(receipt.ContentHash, SubmissionContentHash.Compute(submission), StringComparison.Ordinal) ? CaseState.Matched
-                : CaseState.Behind;
+                : string.Equals(receipt.ContentHash, hash, StringComparison.Ordinal) ? CaseState.Matched
+                : history is null ? CaseState.Behind
+                : Order(submission, hash, await history(receipt, cancellationToken).ConfigureAwait(false));
             cases.Add(new CaseReconciliation { LocalRecordId = id, State = state, RegistryId = receipt?.Id, RegistryVersion = receipt?.Version });
 
             var procedure = submission.Procedure.ProcedureDate.Date;
             var month = new DateTime(procedure.Year, procedure.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
             var counts = months.TryGetValue(month, out var c) ? c : default;
             months[month] = (counts.Local + 1,
-                counts.OnRegistry + (state is CaseState.Matched or CaseState.Behind ? 1 : 0),
+                counts.OnRegistry + (state is CaseState.Matched or CaseState.Behind or CaseState.Ahead or CaseState.Conflict ? 1 : 0),
                 counts.Withdrawn + (state == CaseState.Withdrawn ? 1 : 0));
 
             if (state != CaseState.Withdrawn)
@@ -159,10 +219,13 @@ public sealed class CaseReconciler
             Registry = registry.Count,
             Matched = Count(CaseState.Matched),
             Behind = Count(CaseState.Behind),
+            Ahead = Count(CaseState.Ahead),
+            Conflict = Count(CaseState.Conflict),
             Missing = Count(CaseState.Missing),
             RegistryOnly = Count(CaseState.RegistryOnly),
             Withdrawn = Count(CaseState.Withdrawn),
-            Ascertainment = ReconciliationSummary.Share(Count(CaseState.Matched) + Count(CaseState.Behind), local.Count - Count(CaseState.Withdrawn)),
+            Ascertainment = ReconciliationSummary.Share(
+                Count(CaseState.Matched) + Count(CaseState.Behind) + Count(CaseState.Ahead) + Count(CaseState.Conflict), local.Count - Count(CaseState.Withdrawn)),
         };
 
         return new ReconciliationReport
@@ -174,6 +237,34 @@ public sealed class CaseReconciler
             FollowUps = followUps,
             ByProcedureMonth = months.Select(m => new MonthlyAscertainment { Month = m.Key, Local = m.Value.Local, OnRegistry = m.Value.OnRegistry, Withdrawn = m.Value.Withdrawn }).ToList(),
         };
+    }
+
+    /// <summary>
+    /// Other content on the registry, judged as the registry's write rules would judge the local content: accepted
+    /// (behind), refused as stale (ahead), or a conflicting edit (conflict). No history (withdrawn meanwhile): behind.
+    /// </summary>
+    private static CaseState Order(Submission submission, string hash, IReadOnlyList<CaseVersion>? versions)
+    {
+        if (versions is not { Count: > 0 })
+        {
+            return CaseState.Behind;
+        }
+
+        var current = versions[versions.Count - 1];
+        if (submission.Submitter.RecordUpdatedAt is { } mine && current.RecordUpdatedAt is { } theirs)
+        {
+            return mine > theirs ? CaseState.Behind : mine < theirs ? CaseState.Ahead : CaseState.Conflict;
+        }
+
+        for (var i = 0; i < versions.Count - 1; i++)
+        {
+            if (string.Equals(versions[i].ContentHash, hash, StringComparison.Ordinal))
+            {
+                return CaseState.Ahead;
+            }
+        }
+
+        return CaseState.Behind;
     }
 
     private static IEnumerable<FollowUpReconciliation> JudgeFollowUps(string id, Submission submission, DateTime asOf)

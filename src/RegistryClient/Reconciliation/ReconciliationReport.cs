@@ -11,8 +11,25 @@ public enum CaseState
     /// <summary>The registry holds the local content: the same content hash (<c>matched</c>).</summary>
     Matched,
 
-    /// <summary>The registry holds the case with other content: an amendment is due (<c>behind</c>).</summary>
+    /// <summary>
+    /// The registry holds the case with older content: an amendment is due (<c>behind</c>). The registry would accept
+    /// the local content as the next version (newer by <c>recordUpdatedAt</c>, or without one not a version the case
+    /// has moved past).
+    /// </summary>
     Behind,
+
+    /// <summary>
+    /// The registry holds content newer than the local record (<c>ahead</c>): the local list is stale or another system
+    /// wrote the case. Judged from the case's history: the local content is older by <c>recordUpdatedAt</c>, or
+    /// equals a version the case has moved past. The registry would refuse it as stale; nothing is due here.
+    /// </summary>
+    Ahead,
+
+    /// <summary>
+    /// The registry holds other content with the same <c>recordUpdatedAt</c> (<c>conflict</c>): there is no way to
+    /// tell which is newer, and a person must decide.
+    /// </summary>
+    Conflict,
 
     /// <summary>A local case the registry lacks: it should be submitted (<c>missing</c>).</summary>
     Missing,
@@ -70,9 +87,9 @@ public sealed record ReconciliationReport
     [JsonIgnore]
     public IReadOnlyList<MonthlyAscertainment> ByProcedureMonth { get; init; } = [];
 
-    /// <summary>Whether nothing needs doing: no case missing or behind, and no follow-up overdue.</summary>
+    /// <summary>Whether nothing needs doing: no case missing, behind or in conflict, and no follow-up overdue.</summary>
     [JsonIgnore]
-    public bool IsComplete => Summary.Missing == 0 && Summary.Behind == 0 && !FollowUps.Any(f => f.State == FollowUpState.Overdue);
+    public bool IsComplete => Summary.Missing == 0 && Summary.Behind == 0 && Summary.Conflict == 0 && !FollowUps.Any(f => f.State == FollowUpState.Overdue);
 
     /// <summary>The report as the one JSON object of DESIGN.md (camelCase, dates as <c>YYYY-MM-DD</c>, absent values omitted).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ReconciliationJsonContext.Default.ReconciliationReport);
@@ -96,8 +113,14 @@ public sealed record ReconciliationSummary
     /// <summary>Local cases the registry holds with the same content.</summary>
     public required int Matched { get; init; }
 
-    /// <summary>Local cases the registry holds with other content.</summary>
+    /// <summary>Local cases the registry holds with older content (an amendment is due).</summary>
     public required int Behind { get; init; }
+
+    /// <summary>Local cases the registry holds with newer content than the local record.</summary>
+    public int Ahead { get; init; }
+
+    /// <summary>Local cases the registry holds with other content and no way to tell which is newer.</summary>
+    public int Conflict { get; init; }
 
     /// <summary>Local cases the registry lacks.</summary>
     public required int Missing { get; init; }
@@ -109,7 +132,8 @@ public sealed record ReconciliationSummary
     public required int Withdrawn { get; init; }
 
     /// <summary>
-    /// The share of local cases on the registry: (<see cref="Matched"/> + <see cref="Behind"/>) / (<see cref="Local"/> -
+    /// The share of local cases on the registry: (<see cref="Matched"/> + <see cref="Behind"/> + <see cref="Ahead"/> +
+    /// <see cref="Conflict"/>) / (<see cref="Local"/> -
     /// <see cref="Withdrawn"/>), from 0 to 1. When no local case remains to ascertain (the denominator is 0), nothing
     /// is missing and the value is 1.
     /// </summary>
@@ -163,7 +187,7 @@ public sealed record MonthlyAscertainment
     /// <summary>Local cases with a procedure in the month (withdrawn ones included).</summary>
     public required int Local { get; init; }
 
-    /// <summary>Of those, the ones the registry holds (matched or behind).</summary>
+    /// <summary>Of those, the ones the registry holds (matched, behind, ahead or in conflict).</summary>
     public required int OnRegistry { get; init; }
 
     /// <summary>Of those, the ones withdrawn.</summary>

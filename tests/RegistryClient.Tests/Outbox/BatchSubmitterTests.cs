@@ -257,6 +257,6 @@ public sealed class BatchSubmitterTests : IDisposable
     /// <summary>A client whose answers a test scripts: the public virtual API, as a consumer's own tests would mock it.</summary>
     internal sealed class ScriptedClient(Func<Submission, Task<SubmissionResult>> answer) : VenousRegistryClient
     {
-        public override Task<SubmissionResult> SubmitAsync(Submission submission, CancellationToken cancellationToken = default) => answer(submission);
+        public override Task<SubmissionResult> SubmitAsync(Submission submission, SubmitOptions options, CancellationToken cancellationToken = default) => answer(submission);
     }
 }

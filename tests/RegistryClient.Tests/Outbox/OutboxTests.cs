@@ -171,6 +171,9 @@ public sealed class OutboxTests : IDisposable
 
         public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
 
+        public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException<int>(DiskFull()) : inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
+
         private static OutboxUnavailableException DiskFull() => new(OutboxProblem.Full, "outbox.db", "The outbox outbox.db cannot record more: its disk is full.");
     }
 }

@@ -196,7 +196,7 @@ public sealed class CaseReconcilerTests
 
         Assert.Equal(["organisationCode", "asOf", "summary", "cases", "followUps"], json.Select(p => p.Key));
         Assert.Equal("2024-02-15", (string?)json["asOf"]);
-        Assert.Equal(["local", "registry", "matched", "behind", "missing", "registryOnly", "withdrawn", "ascertainment"], json["summary"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["local", "registry", "matched", "behind", "ahead", "conflict", "missing", "registryOnly", "withdrawn", "ascertainment"], json["summary"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["localRecordId", "state", "registryId", "registryVersion"], json["cases"]![0]!.AsObject().Select(p => p.Key));
         Assert.Equal(["localRecordId", "state"], json["cases"]!.AsArray().Single(c => (string?)c!["state"] == "missing")!.AsObject().Select(p => p.Key));
         Assert.Equal(["localRecordId", "timepoint", "windowStart", "windowEnd", "state"], json["followUps"]![0]!.AsObject().Select(p => p.Key));
