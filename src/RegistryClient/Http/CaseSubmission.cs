@@ -77,14 +77,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
 
         var history = await CallAsync(a => api.GetVersionsAsync(caseId, a, cancellationToken), cancellationToken).ConfigureAwait(false);
         attempts += history.Attempts;
-        if (history is not { Status: 200, Content.Items: { Count: > 0 } versions })
-        {
-            return history.Status == 200 ? Final(read, SubmissionStatus.TransientFailure, key, attempts, basedOn) : Final(history, SubmissionStatus.TransientFailure, key, attempts, basedOn);
-        }
-
-        var now = versions[versions.Count - 1];
-        var ours = submission.Submitter.RecordUpdatedAt;
-        SubmissionResult Refusal(SubmissionStatus status, string detail) => new()
+        SubmissionResult Refusal(SubmissionStatus status, string detail, DateTimeOffset? currentRecordUpdatedAt = null) => new()
         {
             Status = status,
             Receipt = current,
@@ -95,8 +88,19 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             Attempts = attempts,
             BasedOnVersion = basedOn ?? basedOnOrReported,
             CurrentVersion = current.Version,
-            CurrentRecordUpdatedAt = now.RecordUpdatedAt,
+            CurrentRecordUpdatedAt = currentRecordUpdatedAt,
         };
+
+        if (history is not { Status: 200, Content.Items: { Count: > 0 } versions })
+        {
+            // Without the history nothing shows which content is newer: never overwrite on a guess.
+            return history.Status is null || RegistryResilience.IsTransient(history.Status.Value)
+                ? Final(history, SubmissionStatus.TransientFailure, key, attempts, basedOn)
+                : Refusal(SubmissionStatus.Conflict, $"another writer changed the case since version {basedOn ?? basedOnOrReported} (now version {current.Version}) and its history could not be read (HTTP {history.Status}); a person must decide");
+        }
+
+        var now = versions[versions.Count - 1];
+        var ours = submission.Submitter.RecordUpdatedAt;
 
         if (ours is { } mine && now.RecordUpdatedAt is { } theirs)
         {
@@ -111,8 +115,8 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             }
 
             return mine < theirs
-                ? Refusal(SubmissionStatus.Stale, $"the registry's version {current.Version} is newer by recordUpdatedAt; this content was not sent")
-                : Refusal(SubmissionStatus.Conflict, $"another writer stored version {current.Version} with the same recordUpdatedAt and other content; a person must decide which is right");
+                ? Refusal(SubmissionStatus.Stale, $"the registry's version {current.Version} is newer by recordUpdatedAt; this content was not sent", theirs)
+                : Refusal(SubmissionStatus.Conflict, $"another writer stored version {current.Version} with the same recordUpdatedAt and other content; a person must decide which is right", theirs);
         }
 
         for (var i = 0; i < versions.Count - 1; i++)
@@ -120,12 +124,12 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             if (string.Equals(versions[i].ContentHash, hash, StringComparison.Ordinal))
             {
                 return Refusal(SubmissionStatus.Stale,
-                    $"this content equals version {versions[i].Version}, which the case has moved past (now version {current.Version}); a correction back to it needs a newer submitter.recordUpdatedAt");
+                    $"this content equals version {versions[i].Version}, which the case has moved past (now version {current.Version}); a correction back to it needs a newer submitter.recordUpdatedAt", now.RecordUpdatedAt);
             }
         }
 
         return Refusal(SubmissionStatus.Conflict,
-            $"another writer changed the case since version {basedOn ?? basedOnOrReported} (now version {current.Version}) and nothing shows which content is newer (no recordUpdatedAt on both); a person must decide");
+            $"another writer changed the case since version {basedOn ?? basedOnOrReported} (now version {current.Version}) and nothing shows which content is newer (no recordUpdatedAt on both); a person must decide", now.RecordUpdatedAt);
     }
 
     private async Task<(RegistryAnswer<SubmissionReceipt> Answer, string Key)> AmendAsync(string caseId, byte[] body, string key, int version, CancellationToken cancellationToken)

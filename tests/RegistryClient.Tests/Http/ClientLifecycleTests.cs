@@ -103,37 +103,127 @@ public sealed class ClientLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task Submit_StaleVersion_ReadsTheCase_AndAmendsOnceMoreFromTheCurrentVersion()
+    public async Task Submit_AfterAnotherWriterMovedTheCase_AmendsFromTheCurrentVersion_OnlyBecauseItIsNewerByRecordUpdatedAt()
     {
+        var dated = _submission with { Submitter = _submission.Submitter with { RecordUpdatedAt = DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture) } };
         _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 3, contentHash = OtherHash }));
         _registry.Script(Put("case_7"), Problem(412, "version-mismatch", "stale", new { version = 5 }), Receipt(200, ReceiptJson("case_7", 6, Hash)));
         _registry.Script(Get("case_7"), Receipt(200, ReceiptJson("case_7", 5, OtherHash)));
+        _registry.Script(Versions("case_7"), Receipt(200, VersionsJson((4, "sha256:" + new string('b', 64), "2026-11-01T09:00:00Z"), (5, OtherHash, "2026-11-19T17:30:00+01:00")), 0));
+        using var client = _registry.Client();
+
+        var result = await client.SubmitAsync(dated, new SubmitOptions { BasedOnVersion = 3 });
+
+        Assert.Equal(SubmissionStatus.Amended, result.Status);
+        Assert.Equal((6, 3, 5), (result.Receipt!.Version, result.BasedOnVersion, result.CurrentVersion));
+        var requests = _registry.Requests;
+        Assert.Equal(["POST", "PUT", "GET", "GET", "PUT"], requests.Select(r => r.RequestMessage!.Method));
+        Assert.Equal(["\"3\"", "\"5\""], requests.Where(r => r.RequestMessage!.Method == "PUT").Select(r => Header(r, "If-Match")));
+    }
+
+    [Fact]
+    public async Task Submit_AfterAnotherWriterMovedTheCase_WithoutRecordUpdatedAt_IsAConflictNamingBothVersions_AndOverwritesNothing()
+    {
+        _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 5, contentHash = OtherHash }));
+        _registry.Script(Put("case_7"), Problem(412, "version-mismatch", "stale", new { version = 5 }));
+        _registry.Script(Get("case_7"), Receipt(200, ReceiptJson("case_7", 5, OtherHash)));
+        _registry.Script(Versions("case_7"), Receipt(200, VersionsJson((4, "sha256:" + new string('b', 64), null), (5, OtherHash, null)), 0));
+        using var client = _registry.Client();
+
+        var result = await client.SubmitAsync(_submission, new SubmitOptions { BasedOnVersion = 3 });
+
+        Assert.Equal(SubmissionStatus.Conflict, result.Status);
+        Assert.False(result.IsStored);
+        Assert.Equal((3, 5), (result.BasedOnVersion, result.CurrentVersion));
+        Assert.Contains("since version 3 (now version 5)", result.Detail, StringComparison.Ordinal);
+        var put = Assert.Single(_registry.Requests, r => r.RequestMessage!.Method == "PUT");
+        Assert.Equal("\"3\"", Header(put, "If-Match")); // the writer's own base, never the 409's version 5
+    }
+
+    [Fact]
+    public async Task Submit_AfterAnotherWriterMovedTheCase_WithNewerContentThere_IsStale()
+    {
+        var dated = _submission with { Submitter = _submission.Submitter with { RecordUpdatedAt = DateTimeOffset.Parse("2026-11-20T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture) } };
+        _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 4, contentHash = OtherHash }));
+        _registry.Script(Put("case_7"), Problem(412, "version-mismatch", "stale", new { version = 4 }));
+        _registry.Script(Get("case_7"), Receipt(200, ReceiptJson("case_7", 4, OtherHash)));
+        _registry.Script(Versions("case_7"), Receipt(200, VersionsJson((4, OtherHash, "2026-11-21T08:00:00Z")), 0));
+        using var client = _registry.Client();
+
+        var result = await client.SubmitAsync(dated, new SubmitOptions { BasedOnVersion = 2 });
+
+        Assert.Equal(SubmissionStatus.Stale, result.Status);
+        Assert.Equal((2, 4), (result.BasedOnVersion, result.CurrentVersion));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-21T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), result.CurrentRecordUpdatedAt);
+        Assert.Single(_registry.Requests, r => r.RequestMessage!.Method == "PUT");
+    }
+
+    [Fact]
+    public async Task Submit_TheRegistrysStaleContentAnswer_IsStale_WithTheCurrentVersion_AndSendsNoAmendment()
+    {
+        _registry.Script(Post(), Problem(409, "stale-content", "The registry holds newer content of this case",
+            new { caseId = "case_7", version = 4, contentHash = OtherHash, recordUpdatedAt = "2026-11-21T08:00:00Z" }));
+        using var client = _registry.Client();
+
+        var result = await client.SubmitAsync(_submission);
+
+        Assert.Equal(SubmissionStatus.Stale, result.Status);
+        Assert.Equal(4, result.CurrentVersion);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-21T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), result.CurrentRecordUpdatedAt);
+        Assert.Single(_registry.Requests);
+    }
+
+    [Fact]
+    public async Task Submit_TheRegistrysConflictingEditAnswer_IsConflict()
+    {
+        _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 4, contentHash = OtherHash }));
+        _registry.Script(Put("case_7"), Problem(409, "conflicting-edit", "Same recordUpdatedAt, other content", new { caseId = "case_7", version = 4, contentHash = OtherHash, recordUpdatedAt = "2026-11-21T08:00:00Z" }));
+        using var client = _registry.Client();
+
+        var result = await client.SubmitAsync(_submission, new SubmitOptions { BasedOnVersion = 4 });
+
+        Assert.Equal(SubmissionStatus.Conflict, result.Status);
+        Assert.Equal((4, 4), (result.BasedOnVersion, result.CurrentVersion));
+        Assert.EndsWith("/conflicting-edit", result.ProblemType, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_WithoutABase_FollowsCaseExists_AndSaysItReplacedContentItNeverSaw()
+    {
+        _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 3, contentHash = OtherHash }));
+        _registry.Script(Put("case_7"), Receipt(200, ReceiptJson("case_7", 4, Hash)));
         using var client = _registry.Client();
 
         var result = await client.SubmitAsync(_submission);
 
         Assert.Equal(SubmissionStatus.Amended, result.Status);
-        Assert.Equal((6, 4), (result.Receipt!.Version, result.Attempts));
-        var requests = _registry.Requests;
-        Assert.Equal(["POST", "PUT", "GET", "PUT"], requests.Select(r => r.RequestMessage!.Method));
-        Assert.Equal(["\"3\"", "\"5\""], requests.Where(r => r.RequestMessage!.Method == "PUT").Select(r => Header(r, "If-Match")));
-        Assert.Equal([$"\"{Key}:v3\"", $"\"{Key}:v5\""], requests.Where(r => r.RequestMessage!.Method == "PUT").Select(r => Header(r, "Idempotency-Key")));
+        Assert.True(result.ReplacedUnseenContent);
+        Assert.Null(result.BasedOnVersion);
+        Assert.Equal(3, result.CurrentVersion);
     }
 
     [Fact]
-    public async Task Submit_StaleAgainAfterTheReRead_IsConflict_AfterExactlyTwoAmendments()
+    public async Task Submit_WithABase_NeverPutsTheVersionTheRegistryReported()
     {
         _registry.Script(Post(), Problem(409, "case-exists", "exists", new { caseId = "case_7", version = 3, contentHash = OtherHash }));
-        _registry.Script(Put("case_7"), Problem(412, "version-mismatch", "stale", new { version = 5 }));
-        _registry.Script(Get("case_7"), Receipt(200, ReceiptJson("case_7", 5, OtherHash)));
+        _registry.Script(Put("case_7"), Receipt(200, ReceiptJson("case_7", 3, Hash)));
         using var client = _registry.Client();
 
-        var result = await client.SubmitAsync(_submission);
+        var result = await client.SubmitAsync(_submission, new SubmitOptions { BasedOnVersion = 2 });
 
-        Assert.Equal(SubmissionStatus.Conflict, result.Status);
-        Assert.Equal(412, result.HttpStatus);
-        Assert.EndsWith("/version-mismatch", result.ProblemType, StringComparison.Ordinal);
-        Assert.Equal(2, _registry.Requests.Count(r => r.RequestMessage!.Method == "PUT"));
+        var put = Assert.Single(_registry.Requests, r => r.RequestMessage!.Method == "PUT");
+        Assert.Equal("\"2\"", Header(put, "If-Match"));
+        Assert.Equal($"\"{Key}:v2\"", Header(put, "Idempotency-Key"));
+        Assert.False(result.ReplacedUnseenContent);
+    }
+
+    [Fact]
+    public async Task Submit_BasedOnVersionBelowOne_IsAProgrammerError()
+    {
+        using var client = _registry.Client();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.SubmitAsync(_submission, new SubmitOptions { BasedOnVersion = 0 }));
+        Assert.Empty(_registry.Requests);
     }
 
     [Fact]

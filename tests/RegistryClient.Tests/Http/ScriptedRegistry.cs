@@ -74,6 +74,13 @@ internal sealed class ScriptedRegistry : IDisposable
 
     public static IRequestBuilder Get(string id = "case_1") => Request.Create().WithPath("/v1/submissions/" + id).UsingGet();
 
+    public static IRequestBuilder Versions(string id = "case_1") => Request.Create().WithPath($"/v1/submissions/{id}/versions").UsingGet();
+
+    /// <summary>A history body: one item per (version, content hash, recordUpdatedAt or null), oldest first.</summary>
+    public static string VersionsJson(params (int Version, string Hash, string? RecordUpdatedAt)[] versions) =>
+        "{\"items\":[" + string.Join(",", versions.Select(v =>
+            $"{{\"version\":{v.Version},\"contentHash\":\"{v.Hash}\",{(v.RecordUpdatedAt is null ? "" : $"\"recordUpdatedAt\":\"{v.RecordUpdatedAt}\",")}\"receivedAt\":\"2026-11-01T10:00:00Z\"}}")) + "]}";
+
     public static IRequestBuilder List() => Request.Create().WithPath("/v1/submissions").UsingGet();
 
     public static IRequestBuilder Withdrawal(string id = "case_1") => Request.Create().WithPath($"/v1/submissions/{id}/withdrawal").UsingPost();
