@@ -147,6 +147,51 @@ public sealed class RecordUpdatedAtTests
     }
 
     [Fact]
+    public async Task AWorkbooksDateAndTime_IsALocalTime_InTheProfilesZone_AndADateFieldStillReadsItsDate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"stamps-{Guid.NewGuid():N}.xlsx");
+        using (var file = File.Create(path))
+        using (var book = new RegistryClient.Tests.Mapping.Workbooks.WorkbookWriter(file, "Audit"))
+        {
+            book.WriteRow(["id", "proc", "last_updated"]);
+            book.WriteRow(["E1", new DateTime(2024, 3, 7, 10, 5, 0), new DateTime(2024, 7, 1, 9, 15, 30)]);
+            book.WriteRow(["E2", new DateTime(2024, 3, 7), new DateTime(2024, 11, 25, 14, 30, 0)]);
+        }
+
+        try
+        {
+            var fields = """
+                "/localRecordId": { "column": "id" }, "/procedure/procedureDate": { "column": "proc" }, "/submitter/recordUpdatedAt": { "column": "last_updated" TZ }
+                """;
+            var input = """ "input": { "format": "xlsx" }, """;
+            var zoned = Profile("{ \"key\": \"id\"," + input + " \"fields\": { " + fields.Replace("TZ", ", \"timeZone\": \"Europe/London\"") + " } }");
+            var unzoned = Profile("{ \"key\": \"id\"," + input + " \"fields\": { " + fields.Replace("TZ", "") + " } }");
+
+            var results = await MapFileAsync(zoned, path);
+            var refused = await MapFileAsync(unzoned, path);
+
+            Assert.Equal(["2024-07-01T09:15:30+01:00", "2024-11-25T14:30:00Z"], results.Select(Written));
+            Assert.Equal("2024-03-07", At(MappingTestData.Json(results[0]), "/procedure/procedureDate")!.GetValue<string>());
+            Assert.All(refused, r => Assert.Contains("timeZone", Assert.Single(r.Errors).Message, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<List<MappingResult>> MapFileAsync(MappingProfile profile, string path)
+    {
+        var results = new List<MappingResult>();
+        await foreach (var result in ProfileMapper.MapFileAsync(profile, path))
+        {
+            results.Add(result);
+        }
+
+        return results;
+    }
+
+    [Fact]
     public void ATimeZoneOnAnotherField_IsRefusedAtLoad()
     {
         var (_, errors) = MappingProfile.Load(Encoding.UTF8.GetBytes("""

@@ -78,7 +78,7 @@ internal static class Conversion
         {
             if (kind == CellKind.Date)
             {
-                return Slot.Of(cell);
+                return Slot.Of(cell.Length == 10 ? cell : cell.Substring(0, 10)); // a workbook's date and time: its date
             }
 
             if (kind == CellKind.Number)

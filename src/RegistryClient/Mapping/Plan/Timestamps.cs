@@ -14,6 +14,8 @@ namespace RegistryClient.Mapping;
 /// </summary>
 internal sealed class TimestampReader
 {
+    private static readonly string[] WorkbookForms = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
     private readonly string[] _formats;
     private readonly bool[] _local;
     private readonly TimeZoneInfo? _zone;
@@ -38,7 +40,7 @@ internal sealed class TimestampReader
         if (kind == CellKind.Date)
         {
             // A workbook's date and time is a clock reading without an offset (yyyy-MM-dd, or with THH:mm:ss).
-            if (!DateTime.TryParseExact(cell, ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
+            if (!DateTime.TryParseExact(cell, WorkbookForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
             {
                 error = "is not a date and time.";
                 return default;
