@@ -24,6 +24,17 @@ public sealed class SampleExportTests
     }
 
     [Fact]
+    public async Task SampleExport_RecordUpdatedAt_IsTheLastUpdatedColumn_InLondonsOffsetOfTheDay()
+    {
+        var results = await MappingTestData.MapAsync(MappingTestData.SampleProfile(), File.ReadAllText(MappingTestData.ExportFile));
+
+        var stamps = results.Where(r => r.IsMapped).ToDictionary(r => r.Submission!.LocalRecordId, r => MappingTestData.At(MappingTestData.Json(r), "/submitter/recordUpdatedAt")?.GetValue<string>());
+        Assert.Equal("2024-01-22T14:17:00Z", stamps["RIS24001"]);      // 22/01/2024 14:17, Greenwich Mean Time
+        Assert.Equal("2024-09-01T12:42:00+01:00", stamps["RIS24006"]); // 01/09/2024 12:42, British Summer Time
+        Assert.All(stamps.Values, Assert.NotNull);
+    }
+
+    [Fact]
     public async Task SampleExport_MappedThenValidated_GivesThirtyValidSubmissions_AndTheConsentFault()
     {
         var validator = new SubmissionValidator();

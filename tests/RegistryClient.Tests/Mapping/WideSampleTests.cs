@@ -59,6 +59,8 @@ public sealed class WideSampleTests
         Assert.Equal([FollowUpTimepoint.Days30, FollowUpTimepoint.Months6, FollowUpTimepoint.Months12], submissions[3].FollowUps!.Select(f => f.Timepoint));
         Assert.Equal([Sex.Indeterminate, Sex.NotKnown], new[] { submissions[9].Patient.Sex, submissions[12].Patient.Sex }); // codes 9 and X
         Assert.Equal("AngioJet™ Zelante DVT", submissions[8].Procedure.Device.Name);
+        Assert.Equal(new DateTimeOffset(2024, 1, 22, 11, 23, 11, TimeSpan.Zero), first.Submitter.RecordUpdatedAt);                  // ...Z
+        Assert.Equal(new DateTimeOffset(2024, 4, 9, 16, 18, 6, TimeSpan.FromHours(1)), submissions[5].Submitter.RecordUpdatedAt); // ...+01:00
     }
 
     [Fact]

@@ -227,7 +227,7 @@ internal sealed class Episode
         {
             Error(row.Row, dob.Column, "The date of birth is empty; it is needed for the age at procedure.");
         }
-        else if (row.KindAt(_plan.DateOfBirthColumn) == CellKind.Date ? DateFormats.TryParse(cell, DateFormats.Iso, out var date) : DateFormats.TryParse(cell, formats, out date))
+        else if (row.KindAt(_plan.DateOfBirthColumn) == CellKind.Date ? DateFormats.TryParse(cell.Length == 10 ? cell : cell.Substring(0, 10), DateFormats.Iso, out var date) : DateFormats.TryParse(cell, formats, out date))
         {
             _dateOfBirth = date;
         }

@@ -21,7 +21,7 @@ internal sealed class SourceRow
     public bool IsHeader { get; set; }
 
     /// <summary>Cells by header position, trimmed; empty for a column the profile does not use. Workbook cells hold
-    /// their canonical text: <c>yyyy-MM-dd</c> for dates, invariant digits for numbers, TRUE or FALSE.</summary>
+    /// their canonical text: <c>yyyy-MM-dd</c> for dates (then <c>THH:mm:ss[.fffffff]</c> when the cell has a time of day), invariant digits for numbers, TRUE or FALSE.</summary>
     public string[] Values { get; set; } = [];
 
     /// <summary>The cells' kinds, for a workbook; null when every cell is text.</summary>

@@ -116,7 +116,8 @@ internal static class XlsxRows
     {
         null => ("", CellKind.Text),
         string text => (text.Trim(), CellKind.Text),
-        DateTime date => (date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CellKind.Date),
+        // A date and time keeps its time (for date-time fields); date fields read only its first ten characters.
+        DateTime date => (date.ToString(date.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), CellKind.Date),
         bool flag => (flag ? "TRUE" : "FALSE", CellKind.Boolean),
         double number => (number % 1 == 0 && Math.Abs(number) < 1e15 ? ((long)number).ToString(CultureInfo.InvariantCulture) : number.ToString("R", CultureInfo.InvariantCulture), CellKind.Number),
         IConvertible other => (other.ToString(CultureInfo.InvariantCulture).Trim(), CellKind.Text),

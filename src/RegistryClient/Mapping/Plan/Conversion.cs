@@ -69,11 +69,16 @@ internal static class Conversion
             return default;
         }
 
+        if (leaf.Timestamps is { } timestamps && type.IsDateTime)
+        {
+            return timestamps.Read(cell, kind, out error);
+        }
+
         if (type.IsDate)
         {
             if (kind == CellKind.Date)
             {
-                return Slot.Of(cell);
+                return Slot.Of(cell.Length == 10 ? cell : cell.Substring(0, 10)); // a workbook's date and time: its date
             }
 
             if (kind == CellKind.Number)
@@ -188,14 +193,15 @@ internal static class Conversion
             "number" => kind == JsonValueKind.Number,
             "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
             "string" => kind == JsonValueKind.String && (type.Codes is null || type.Codes.Contains(value.GetValue<string>(), StringComparer.Ordinal))
-                && (!type.IsDate || DateTime.TryParseExact(value.GetValue<string>(), DateFormats.Iso, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)),
+                && (!type.IsDate || DateTime.TryParseExact(value.GetValue<string>(), DateFormats.Iso, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                && (!type.IsDateTime || RecordTimestamp.TryParse(value.GetValue<string>(), out _)),
             _ => kind == JsonValueKind.Object,
         };
         return ok ? new Converted(value, null)
             : new Converted(null, type.Codes is { } codes ? $"must be one of the registry codes {string.Join(", ", codes)}." : $"must be {Article(type)}.");
     }
 
-    private static string Article(FieldType type) => type.IsDate ? "a date (yyyy-MM-dd)" : type.Kind switch
+    private static string Article(FieldType type) => type.IsDate ? "a date (yyyy-MM-dd)" : type.IsDateTime ? "a date and time with its UTC offset (e.g. 2026-11-25T14:30:00Z)" : type.Kind switch
     {
         "integer" => "a whole number",
         "number" => "a number",

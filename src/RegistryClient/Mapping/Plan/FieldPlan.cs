@@ -27,6 +27,9 @@ internal sealed class Leaf
 
     public IReadOnlyList<string> DateFormats { get; init; } = [Mapping.DateFormats.Iso];
 
+    /// <summary>How a date-time field's cells are read; null for every other field.</summary>
+    public TimestampReader? Timestamps { get; init; }
+
     public string? Split { get; init; }
 
     public bool IgnoreCase { get; init; }

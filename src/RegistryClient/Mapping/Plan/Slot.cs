@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RegistryClient.Model;
 
 namespace RegistryClient.Mapping;
 
@@ -62,6 +63,8 @@ internal readonly struct Slot
         {
             switch (value.GetValueKind())
             {
+                case JsonValueKind.String when type.IsDateTime && RecordTimestamp.TryParse(value.GetValue<string>(), out var stamped):
+                    return new(SlotKind.String, new ProfileText(RecordTimestamp.Format(stamped))); // the canonical form the model writes
                 case JsonValueKind.String:
                     return new(SlotKind.String, new ProfileText(value.GetValue<string>()));
                 case JsonValueKind.True:

@@ -130,6 +130,7 @@ internal static class TemplateBuilder
             Values = values,
             ValuesDescription = map.Values is null ? null : Describe(map.Values.Keys),
             DateFormats = DateFormats.Of(map.Format, map.Formats),
+            Timestamps = scalar.IsDateTime ? new TimestampReader(map.Format, map.Formats, map.TimeZone) : null,
             Split = map.Split,
             IgnoreCase = ignoreCase,
             IsIdentifier = basePointer.Length == 0 && pointer == "/patient/nhsNumber",

@@ -172,7 +172,11 @@ internal static class ProfileChecker
             }
 
             var scalar = type.Kind == "array" ? type.Items : type;
-            if (map.Format is not null || map.Formats is not null)
+            if (scalar is { IsDateTime: true })
+            {
+                CheckDateTimeFormats(map, at, error);
+            }
+            else if (map.Format is not null || map.Formats is not null)
             {
                 if (scalar is not { IsDate: true })
                 {
@@ -182,6 +186,11 @@ internal static class ProfileChecker
                 {
                     CheckDateFormats(map.Format, map.Formats, at, error);
                 }
+            }
+
+            if (map.TimeZone is not null && scalar is not { IsDateTime: true })
+            {
+                error(at + "/timeZone", "timeZone applies to date-time fields (such as /submitter/recordUpdatedAt) only.");
             }
 
             if (map.Values is not null && scalar is not null)
@@ -292,6 +301,71 @@ internal static class ProfileChecker
             {
                 error(at + (format is null ? "/formats" : "/format"), "This date format does not round-trip a date; use .NET custom format letters such as dd/MM/yyyy or dd-MMM-yyyy.");
             }
+        }
+    }
+
+    /// <summary>A date-time field's formats must round-trip a date and time (to the minute at least), read an offset
+    /// only with z, zz or zzz, and name a time zone when any of them reads a local time.</summary>
+    private static void CheckDateTimeFormats(FieldMap map, string at, Action<string, string> error)
+    {
+        if (map.Format is not null && map.Formats is not null)
+        {
+            error(at, "Give format or formats, not both.");
+            return;
+        }
+
+        if (map.Formats is { Count: 0 })
+        {
+            error(at + "/formats", "List at least one date-time format.");
+        }
+
+        var formats = map.Formats ?? (map.Format is null ? [] : [map.Format]);
+        var where = at + (map.Format is null ? "/formats" : "/format");
+        var sample = new DateTimeOffset(2024, 12, 31, 23, 58, 0, new TimeSpan(5, 30, 0));
+        var local = false;
+        foreach (var f in formats)
+        {
+            if (string.IsNullOrEmpty(f))
+            {
+                error(where, "A date-time format cannot be empty.");
+                continue;
+            }
+
+            if (TimestampReader.HasSpecifier(f, 'K'))
+            {
+                error(where, "K reads an offset only when there is one (a value without one would take the machine's own); use zzz for +hh:mm, or leave RFC 3339 values with Z or an offset to the built-in form.");
+                continue;
+            }
+
+            bool roundTrips;
+            if (TimestampReader.IsLocal(f))
+            {
+                local = true;
+                roundTrips = DateTime.TryParseExact(sample.DateTime.ToString(f, CultureInfo.InvariantCulture), f, CultureInfo.InvariantCulture, DateTimeStyles.None, out var back)
+                    && back == sample.DateTime;
+            }
+            else
+            {
+                roundTrips = DateTimeOffset.TryParseExact(sample.ToString(f, CultureInfo.InvariantCulture), f, CultureInfo.InvariantCulture, DateTimeStyles.None, out var back)
+                    && back.EqualsExact(sample);
+            }
+
+            if (!roundTrips)
+            {
+                error(where, "This date-time format does not round-trip a date and time to the minute; use .NET custom format letters such as yyyy-MM-dd HH:mm:ss or dd/MM/yyyy HH:mm (HH for 24-hour clocks, hh with tt for 12-hour ones, zzz for an offset).");
+            }
+        }
+
+        if (map.TimeZone is { } zone)
+        {
+            if (TimestampReader.FindZone(zone) is null)
+            {
+                error(at + "/timeZone", "This is not a time zone this machine knows; use an IANA id such as Europe/London.");
+            }
+        }
+        else if (local)
+        {
+            error(at, "A date-time format without an offset (zzz) reads local times: name their time zone in timeZone, e.g. \"timeZone\": \"Europe/London\" (the same clock reading is a different instant in every zone).");
         }
     }
 

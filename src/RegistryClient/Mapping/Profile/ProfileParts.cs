@@ -15,12 +15,19 @@ public sealed record FieldMap
     /// <summary>The value to use when the cell is empty; checked against the field's type when the profile loads.</summary>
     public JsonNode? Default { get; init; }
 
-    /// <summary>The date format of the cell, e.g. <c>dd/MM/yyyy</c> (default <c>yyyy-MM-dd</c>).</summary>
+    /// <summary>The date format of the cell, e.g. <c>dd/MM/yyyy</c> (default <c>yyyy-MM-dd</c>); for a date-time field
+    /// (<c>/submitter/recordUpdatedAt</c>) a date-time format, e.g. <c>dd/MM/yyyy HH:mm</c>, where <c>zzz</c> reads an
+    /// offset (an RFC 3339 value with its offset is always accepted there).</summary>
     public string? Format { get; init; }
 
-    /// <summary>Several accepted date formats, tried in order (instead of <see cref="Format"/>), e.g.
+    /// <summary>Several accepted date (or date-time) formats, tried in order (instead of <see cref="Format"/>), e.g.
     /// <c>["dd-MMM-yyyy", "dd/MM/yyyy"]</c>. Month names are English whatever the machine's culture.</summary>
     public IReadOnlyList<string>? Formats { get; init; }
+
+    /// <summary>For a date-time field: the time zone of its local times (formats without <c>zzz</c>, and a workbook's
+    /// dates and times), as an IANA id such as <c>Europe/London</c>. Required when a format has no offset. A local time
+    /// the clocks skip or repeat in that zone is a mapping error, never a guess.</summary>
+    public string? TimeZone { get; init; }
 
     /// <summary>For list fields: the separator inside the cell, e.g. <c>;</c> for <c>CFV;EIV</c>.</summary>
     public string? Split { get; init; }

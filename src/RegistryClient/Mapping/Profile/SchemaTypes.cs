@@ -13,6 +13,9 @@ namespace RegistryClient.Mapping;
 internal sealed record FieldType(string Kind, bool IsDate, IReadOnlyList<string>? Codes, FieldType? Items, IReadOnlyList<string> Required, int? MaxItems)
 {
     public bool IsScalar => Kind is not ("object" or "array");
+
+    /// <summary>An RFC 3339 date-time string with its offset (<c>format: date-time</c>), such as <c>submitter.recordUpdatedAt</c>.</summary>
+    public bool IsDateTime { get; init; }
 }
 
 /// <summary>Looks up field types in the embedded submission schema by JSON Pointer.</summary>
@@ -70,7 +73,10 @@ internal sealed class SchemaTypes
         var kind = node["type"]?.GetValue<string>() ?? (codes is not null ? "string" : "object");
         var required = node["required"] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [];
         var maxItems = node["maxItems"] is JsonValue max ? max.GetValue<int>() : (int?)null;
-        return new FieldType(kind, isDate, codes, kind == "array" ? Describe(node["items"] as JsonObject) : null, required, maxItems);
+        return new FieldType(kind, isDate, codes, kind == "array" ? Describe(node["items"] as JsonObject) : null, required, maxItems)
+        {
+            IsDateTime = node["format"]?.GetValue<string>() == "date-time",
+        };
     }
 
     private JsonObject? Resolve(JsonObject? node)
