@@ -128,19 +128,15 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
 
         return Guard(() => WriteAsync(async (connection, transaction) =>
         {
-            var same = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
-            if (same.Count == 1)
-            {
-                return new OutboxEnqueueResult(OutboxEnqueueOutcome.Duplicate, same[0]);
-            }
-
             // The case's versions that count (queued or held by the registry), oldest first: the same rules as the registry's.
             var versions = await QueryAsync(connection, transaction,
                 "WHERE organisation_code = $org AND local_record_id = $local AND state IN (0, 1) ORDER BY sequence", int.MaxValue, cancellationToken,
                 ("$org", entry.OrganisationCode), ("$local", entry.LocalRecordId)).ConfigureAwait(false);
-            if (OutboxEnqueueRules.Decide(entry, versions) is { } settled)
+            var settled = OutboxEnqueueRules.Decide(entry, versions);
+            var same = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
+            if (settled is not null || same.Count == 1)
             {
-                return settled;
+                return settled ?? new OutboxEnqueueResult(OutboxEnqueueOutcome.Duplicate, same[0]); // a key is queued once, whatever became of it
             }
 
             using (var insert = connection.CreateCommand())
@@ -219,7 +215,6 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
             {
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                // secure_delete: the erased bodies' pages are overwritten with zeros, not merely unlinked.
                 command.CommandText = """
                     UPDATE versions SET body = x'', state = CASE WHEN state = 0 THEN 3 ELSE state END,
                         outcome = CASE WHEN state = 0 THEN 'Withdrawn' ELSE outcome END,
@@ -231,11 +226,21 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
                 command.Parameters.AddWithValue("$local", localRecordId);
                 command.Parameters.AddWithValue("$now", Now());
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken, secureDelete: true).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
 
-            // The old page images may still sit in the write-ahead log: fold it into the file and empty it.
-            using var checkpoint = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(checkpoint, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken).ConfigureAwait(false);
+            // A file written before secure_delete was on may keep old copies in free pages: rebuild it (a withdrawal is
+            // rare, and VACUUM writes only live rows), then fold the write-ahead log into the file and empty it.
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writer.Release();
+            }
+
             return purged;
         });
 
@@ -453,16 +458,12 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         }, cancellationToken));
 
     /// <summary>One write transaction at a time within the process (BEGIN IMMEDIATE, committed before returning).</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken, bool secureDelete = false)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (secureDelete)
-            {
-                await ExecuteAsync(connection, "PRAGMA secure_delete=ON", cancellationToken).ConfigureAwait(false);
-            }
 
             using var transaction = connection.BeginTransaction();
             var result = await write(connection, transaction).ConfigureAwait(false);
@@ -559,7 +560,9 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", cancellationToken).ConfigureAwait(false);
+            // secure_delete: every page or cell SQLite frees is overwritten with zeros, so a purged document (a withdrawn
+            // case) leaves no copy in the file, not even in a page a later split or rewrite left behind.
+            await ExecuteAsync(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;", cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch

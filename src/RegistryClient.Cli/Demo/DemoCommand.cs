@@ -201,9 +201,12 @@ internal static class DemoCommand
             var followUps = episode.FollowUps ?? [];
             foreach (var (timepoint, date, name) in schedule.Where(s => followUps.All(f => f.Timepoint != s.Timepoint)))
             {
+                var assessed = date(episode.Procedure.ProcedureDate);
                 var grown = episode with
                 {
-                    FollowUps = [.. followUps, new FollowUp { Timepoint = timepoint, AssessmentDate = date(episode.Procedure.ProcedureDate), Patency = Patency.Patent, Rethrombosis = false, PulmonaryEmbolism = false, VillaltaTotal = 2 }],
+                    // The record changed when the follow-up was entered: its source time moves on with it.
+                    Submitter = episode.Submitter with { RecordUpdatedAt = new DateTimeOffset(assessed.AddHours(14), TimeSpan.Zero) },
+                    FollowUps = [.. followUps, new FollowUp { Timepoint = timepoint, AssessmentDate = assessed, Patency = Patency.Patent, Rethrombosis = false, PulmonaryEmbolism = false, VillaltaTotal = 2 }],
                 };
                 var report = await validator.ValidateAsync(JsonSerializer.SerializeToUtf8Bytes(grown, RegistryJsonContext.Default.Submission), cancellationToken);
                 if (report.IsValid)

@@ -12,7 +12,8 @@ public static class OutboxEnqueueRules
     /// the same content as the latest is a <see cref="OutboxEnqueueOutcome.Duplicate"/> (a newer
     /// <c>recordUpdatedAt</c> alone changes nothing); when both carry <c>recordUpdatedAt</c>, an older one is
     /// <see cref="OutboxEnqueueOutcome.Stale"/> and a newer one is queued, even if it restores earlier content (a
-    /// correction); without both, content equal to a superseded version is <see cref="OutboxEnqueueOutcome.Stale"/>.
+    /// correction); otherwise (an equal time, or either lacks one) content equal to a superseded version is
+    /// <see cref="OutboxEnqueueOutcome.Stale"/>, and other content is queued for the registry to judge.
     /// </summary>
     /// <param name="candidate">The version to enqueue.</param>
     /// <param name="caseVersions">The case's pending and stored versions, in enqueue order.</param>
@@ -37,8 +38,13 @@ public static class OutboxEnqueueRules
 
         if (candidate.RecordUpdatedAt is { } incoming && latest.RecordUpdatedAt is { } current)
         {
-            // Equal times with other content go to the registry, which reports the conflict for a person to decide.
-            return incoming < current ? new OutboxEnqueueResult(OutboxEnqueueOutcome.Stale, latest) : null;
+            if (incoming != current)
+            {
+                return incoming < current ? new OutboxEnqueueResult(OutboxEnqueueOutcome.Stale, latest) : null;
+            }
+
+            // The same time: content a later version superseded is stale below; new content goes to the registry, which
+            // reports the conflicting edit for a person to decide.
         }
 
         for (var i = caseVersions.Count - 2; i >= 0; i--)

@@ -61,7 +61,7 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.Contains("1 local episode(s) break validation rules (RIS24017)", stderr, StringComparison.Ordinal);
         Assert.Empty(await CaseReconcilerTests.SchemaErrorsAsync(stdout));
         var json = JsonNode.Parse(stdout)!.AsObject();
-        Assert.Equal("""{"local":31,"registry":28,"matched":27,"behind":1,"missing":3,"registryOnly":0,"withdrawn":0,"ascertainment":0.9032258064516129}""", json["summary"]!.ToJsonString());
+        Assert.Equal("""{"local":31,"registry":28,"matched":27,"behind":1,"ahead":0,"conflict":0,"missing":3,"registryOnly":0,"withdrawn":0,"ascertainment":0.9032258064516129}""", json["summary"]!.ToJsonString());
         Assert.Equal(missing, Cases(json, "missing"));
         Assert.Equal(["RIS24012"], Cases(json, "behind"));
         Assert.Equal(
@@ -87,15 +87,16 @@ public sealed class ReconcileCommandTests : IDisposable
 
         Assert.Empty(await CaseReconcilerTests.SchemaErrorsAsync(json));
         var report = JsonNode.Parse(json)!.AsObject();
-        Assert.Equal("""{"local":5,"registry":5,"matched":1,"behind":2,"missing":1,"registryOnly":1,"withdrawn":1,"ascertainment":0.75}""", report["summary"]!.ToJsonString());
-        Assert.Equal(["CASE-B", "CASE-F"], Cases(report, "behind"));
+        Assert.Equal("""{"local":5,"registry":5,"matched":1,"behind":1,"ahead":1,"conflict":0,"missing":1,"registryOnly":1,"withdrawn":1,"ascertainment":0.75}""", report["summary"]!.ToJsonString());
+        Assert.Equal(["CASE-B"], Cases(report, "behind"));
+        Assert.Equal(["CASE-F"], Cases(report, "ahead")); // amended on the registry since the extract: its history shows the local content superseded
         Assert.Equal(2, (int)report["cases"]!.AsArray().Single(c => (string)c!["localRecordId"]! == "CASE-F")!["registryVersion"]!);
         Assert.Equal(["CASE-D"], Cases(report, "withdrawn"));
         Assert.Equal(["CASE-E"], Cases(report, "registryOnly"));
 
         Assert.StartsWith("Registry reconciliation for RJ1 as of 2024-04-01", text, StringComparison.Ordinal);
         Assert.Contains("Case ascertainment: 75.0% (3 of 4 local cases are on the registry", text, StringComparison.Ordinal);
-        Assert.Matches(@"Cases needing action \(4\):\n  CASE-C  missing +Submit the case.*\n  CASE-B  behind +.*version 1.*\n  CASE-F  behind +.*version 2.*\n  CASE-E  registryOnly +Check", text);
+        Assert.Matches(@"Cases needing action \(4\):\n  CASE-C  missing +Submit the case.*\n  CASE-B  behind +.*version 1.*\n  CASE-F  ahead +.*version 2.*\n  CASE-E  registryOnly +Check", text);
         Assert.Matches("  CASE-A  days30 +overdue +window 2024-01-31 to 2024-03-17", text);
 
         var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -244,6 +245,48 @@ public sealed class ReconcileCommandTests : IDisposable
         }
 
         return local;
+    }
+
+    /// <summary>
+    /// Other content on the registry, judged from each case's history as the registry's write rules would judge the
+    /// local record: newer by recordUpdatedAt is behind (send it), older is ahead (the registry is newer), the same
+    /// time with other content is a conflict, and without times, content the case has moved past is ahead.
+    /// </summary>
+    [Fact]
+    public async Task OtherContent_IsBehindAheadOrConflict_ByTheHistoryAndRecordUpdatedAt()
+    {
+        var t = new DateTimeOffset(2024, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        Submission Dated(Submission s, DateTimeOffset? at) => s with { Submitter = s.Submitter with { RecordUpdatedAt = at } };
+        Submission Grown(string id) => Case(id, null, FollowUpTimepoint.Days30);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var api = new SandboxApi(sandbox);
+        async Task<string> Create(Submission s)
+        {
+            var response = await api.CreateAsync(s);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (string)(await SandboxApi.JsonAsync(response))["id"]!;
+        }
+
+        await Create(Dated(Case("CASE-NEWER"), t));
+        await Create(Dated(Grown("CASE-OLDER"), t));
+        await Create(Dated(Grown("CASE-SAME-TIME"), t));
+        var moved = await Create(Case("CASE-MOVED"));
+        Assert.Equal(HttpStatusCode.OK, (await api.AmendAsync(moved, Grown("CASE-MOVED"), "\"1\"")).StatusCode);
+        Submission[] local =
+        [
+            Dated(Grown("CASE-NEWER"), t.AddHours(1)), Dated(Case("CASE-OLDER"), t.AddHours(-1)), Dated(Case("CASE-SAME-TIME"), t), Case("CASE-MOVED"),
+        ];
+        var args = new[] { "reconcile", WriteLocal(local), "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", SandboxTokenVariable, "--as-of", "2024-04-01" };
+
+        var report = JsonNode.Parse(await RunAsync(args, "json"))!.AsObject();
+        var text = await RunAsync(args, "text");
+
+        Assert.Equal(["CASE-NEWER"], Cases(report, "behind"));
+        Assert.Equal(["CASE-MOVED", "CASE-OLDER"], Cases(report, "ahead"));
+        Assert.Equal(["CASE-SAME-TIME"], Cases(report, "conflict"));
+        Assert.Equal(1.0, (double)report["summary"]!["ascertainment"]!); // all four are on the registry
+        Assert.Matches(@"  CASE-SAME-TIME  conflict +Decide which is right", text);
+        Assert.Contains("ahead 2 (the registry is newer), conflict 1 (a person must decide)", text, StringComparison.Ordinal);
     }
 
     internal static async Task<SandboxServer> SeedEveryStateAsync(IReadOnlyList<Submission> local)

@@ -104,6 +104,83 @@ public sealed class OutboxStorageTests : IDisposable
         Assert.Equal(SqliteSubmissionOutbox.SchemaVersion, await UserVersionAsync(OutboxPath));
     }
 
+    /// <summary>
+    /// Format 2 held each content once per case, so a correction back to earlier content could never be queued. Opened
+    /// now, the file keeps every row and outcome, learns each row's recordUpdatedAt from its body, and takes the correction.
+    /// </summary>
+    [Fact]
+    public async Task Format2Outbox_OpensAndMigrates_AndThenTakesACorrectionBackToEarlierContent()
+    {
+        var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+        var (first, grown) = TestCases.LastFollowUp();
+        (first, grown) = (first with { Submitter = first.Submitter with { RecordUpdatedAt = at } }, grown with { Submitter = grown.Submitter with { RecordUpdatedAt = at.AddDays(1) } });
+        using (var connection = new SqliteConnection($"Data Source={OutboxPath};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE versions (sequence INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, organisation_code TEXT NOT NULL,
+                    local_record_id TEXT NOT NULL, content_hash TEXT NOT NULL, body BLOB NOT NULL, state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT, outcome TEXT, receipt_id TEXT, registry_version INTEGER, enqueued_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                    UNIQUE (organisation_code, local_record_id, content_hash));
+                CREATE INDEX versions_pending ON versions (state, sequence);
+                CREATE TABLE lease (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, acquired_at TEXT NOT NULL);
+                PRAGMA user_version = 2;
+                """;
+            await create.ExecuteNonQueryAsync();
+            foreach (var (submission, version) in new[] { (first, 1), (grown, 2) })
+            {
+                var entry = Entry(submission);
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO versions (idempotency_key, organisation_code, local_record_id, content_hash, body, state, attempts, outcome, receipt_id, registry_version, enqueued_at, updated_at)
+                    VALUES ($key, 'RJ1', $local, $hash, $body, 1, 1, $outcome, 'case-1', $version, '2026-11-02T09:00:00.0000000+00:00', '2026-11-02T09:00:00.0000000+00:00')
+                    """;
+                insert.Parameters.AddWithValue("$key", entry.IdempotencyKey);
+                insert.Parameters.AddWithValue("$local", entry.LocalRecordId);
+                insert.Parameters.AddWithValue("$hash", entry.ContentHash);
+                insert.Parameters.AddWithValue("$body", entry.Body);
+                insert.Parameters.AddWithValue("$outcome", version == 1 ? "Created" : "Amended");
+                insert.Parameters.AddWithValue("$version", version);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        using var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var history = await outbox.HistoryAsync("RJ1", first.LocalRecordId);
+        Assert.Equal([(at, 1, OutboxState.Stored), (at.AddDays(1), 2, OutboxState.Stored)], history.Select(v => (v.RecordUpdatedAt!.Value, v.RegistryVersion!.Value, v.State)));
+        Assert.Equal(OutboxEnqueueOutcome.Stale, (await outbox.EnqueueAsync(Entry(first))).Outcome); // the old export, unchanged
+        var correction = first with { Submitter = first.Submitter with { RecordUpdatedAt = at.AddDays(2) } };
+        Assert.Equal(OutboxEnqueueOutcome.Queued, (await outbox.EnqueueAsync(Entry(correction))).Outcome);
+        Assert.Equal(3, await UserVersionAsync(OutboxPath));
+    }
+
+    [Fact]
+    public async Task PurgeCase_ErasesEveryDocumentOfTheCase_FromTheFileAndItsLog_AndSettlesItsPendingVersions()
+    {
+        var (first, grown) = TestCases.LastFollowUp();
+        var kept = TestSubmissions.Load(1);
+        using (var outbox = await SqliteSubmissionOutbox.OpenAsync(OutboxPath))
+        {
+            var stored = (await outbox.EnqueueAsync(Entry(first))).Entry;
+            await outbox.MarkStoredAsync(stored.IdempotencyKey, SubmissionStatus.Created, Receipt(first, 1));
+            await outbox.EnqueueAsync(Entry(grown));
+            await outbox.EnqueueAsync(Entry(kept));
+
+            Assert.Equal(2, await outbox.PurgeCaseAsync("RJ1", first.LocalRecordId));
+
+            var history = await outbox.HistoryAsync("RJ1", first.LocalRecordId);
+            Assert.Equal([(OutboxState.Stored, 0), (OutboxState.Withdrawn, 0)], history.Select(v => (v.State, v.Body.Length)));
+            Assert.Single(await outbox.PendingAsync(10)); // only the kept case is still to send
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = Directory.GetFiles(_directory, "outbox.db*").SelectMany(File.ReadAllBytes).ToArray();
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(first.Patient.NhsNumber!)));
+        Assert.NotEqual(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(kept.Patient.NhsNumber!)));
+    }
+
     [Theory]
     [InlineData("garbage")]
     [InlineData("text")]
@@ -219,6 +296,7 @@ public sealed class OutboxStorageTests : IDisposable
         OrganisationCode = submission.Submitter.OrganisationCode,
         LocalRecordId = submission.LocalRecordId,
         ContentHash = SubmissionContentHash.Compute(submission),
+        RecordUpdatedAt = submission.Submitter.RecordUpdatedAt,
         Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
     };
 
