@@ -66,7 +66,7 @@ public sealed class OpenApiContractTests : IDisposable
     /// <summary>Every outcome of every operation that a well-behaved sandbox gives.</summary>
     private static async Task DriveTheLifecycleAsync(RecordingHandler recorder)
     {
-        var options = new SandboxOptions { Port = 0, TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)) };
+        var options = new SandboxOptions { Port = 0, TokenWithTenants = true, TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)) };
         options.Tenants["RTH"] = "token-rth";
         await using var sandbox = await SandboxServer.StartAsync(options);
         using var api = new SandboxApi(sandbox, handler: recorder);

@@ -17,7 +17,7 @@ internal sealed class SandboxApi : IDisposable
     {
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = sandbox.BaseAddress;
-        _token = token ?? sandbox.Token;
+        _token = token ?? sandbox.Token ?? throw new InvalidOperationException("This sandbox has no token for every organisation; name a tenant's token");
     }
 
     public static byte[] Bytes(Submission submission) => JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);

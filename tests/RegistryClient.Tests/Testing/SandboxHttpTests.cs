@@ -202,7 +202,7 @@ public sealed class SandboxHttpTests
         lock (lines)
         {
             Assert.Equal(
-                [$"POST /v1/submissions 201", $"GET /v1/submissions/{id} 200", "GET /v1/submissions 200", "GET (unknown path) 404", $"POST /v1/submissions/{id}/withdrawal 200"],
+                [$"POST /v1/submissions 201", $"GET /v1/submissions/{id} 200", "GET /v1/submissions 200", "GET /v1/submissions/{id} 404", $"POST /v1/submissions/{id}/withdrawal 200"],
                 lines);
         }
     }

@@ -10,7 +10,7 @@ public sealed class SandboxTenancyTests
     [Fact]
     public async Task TenantToken_ActsForItsOwnOrganisationOnly()
     {
-        var options = new SandboxOptions { Port = 0 };
+        var options = new SandboxOptions { Port = 0, TokenWithTenants = true };
         options.Tenants["RJ1"] = "token-rj1";
         options.Tenants["RTH"] = "token-rth";
         await using var sandbox = await SandboxServer.StartAsync(options);
@@ -37,7 +37,7 @@ public sealed class SandboxTenancyTests
         Assert.Equal(HttpStatusCode.OK, (await rj1.GetAsync(id)).StatusCode);
         Assert.Single((await SandboxApi.JsonAsync(await rj1.ListAsync("organisationCode=RJ1")))["items"]!.AsArray());
         Assert.Empty((await SandboxApi.JsonAsync(await rth.ListAsync("organisationCode=RTH")))["items"]!.AsArray());
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(id)).StatusCode); // --token is good for every organisation
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(id)).StatusCode); // the token kept beside tenants is good for every organisation
         Assert.Equal("accepted", (string)(await SandboxApi.JsonAsync(await admin.GetAsync(id)))["status"]!);
         Assert.Equal((1, 1), await sandbox.CountAsync());
     }
