@@ -11,12 +11,13 @@ internal static class KeyInFlight
     /// sends <paramref name="second"/>, then releases the first and returns both answers.
     /// </summary>
     public static async Task<(HttpResponseMessage First, HttpResponseMessage Second)> HoldAsync(
-        SandboxServer sandbox, HttpMethod method, string path, byte[] body, string key, string? ifMatch, Func<Task<HttpResponseMessage>> second)
+        SandboxServer sandbox, HttpMethod method, string path, byte[] body, string key, string? ifMatch, Func<Task<HttpResponseMessage>> second,
+        string? token = null)
     {
         using var http = new HttpClient { BaseAddress = sandbox.BaseAddress };
         using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Authorization = new("Bearer", sandbox.Token);
+        request.Headers.Authorization = new("Bearer", token ?? sandbox.Token);
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         if (ifMatch is not null)
         {
