@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using RegistryClient.Model;
 using RegistryClient.Testing;
@@ -220,6 +221,51 @@ public sealed class SandboxMovesForwardTests
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
         Assert.Empty((await SandboxApi.JsonAsync(withdrawn))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task ADatabaseFileFromBeforeSourceTimes_IsUpgradedInPlace_AndItsCasesMoveForwardToo()
+    {
+        var directory = Directory.CreateTempSubdirectory("sandbox-upgrade-").FullName;
+        var database = Path.Combine(directory, "old.db");
+        try
+        {
+            var versions = SandboxLifecycleTests.GrowingRecord();
+            string id;
+            await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, DatabasePath = database }))
+            {
+                using var api = new SandboxApi(sandbox);
+                id = await IdAsync(await api.CreateAsync(versions[0]));
+                Assert.Equal(HttpStatusCode.OK, (await api.AmendAsync(id, versions[1], "\"1\"")).StatusCode);
+            }
+
+            // The file as the previous sandbox left it: no source times, keys in the old table.
+            await using (var old = new SqliteConnection($"Data Source={database};Pooling=False"))
+            {
+                await old.OpenAsync();
+                await using var downgrade = old.CreateCommand();
+                downgrade.CommandText = """
+                    ALTER TABLE versions DROP COLUMN record_updated_at;
+                    DROP TABLE idempotency_keys;
+                    CREATE TABLE requests (idempotency_key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, case_id TEXT NOT NULL, receipt TEXT NOT NULL);
+                    """;
+                await downgrade.ExecuteNonQueryAsync();
+            }
+
+            await using (var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, DatabasePath = database }))
+            {
+                using var api = new SandboxApi(sandbox);
+                await AssertMovedOnAsync(await api.AmendAsync(id, versions[0], "\"2\""), "stale-content", id, 2, SubmissionContentHash.Compute(versions[1]), recordUpdatedAt: null);
+                Assert.Equal(HttpStatusCode.OK, (await api.AmendAsync(id, SandboxApi.Dated(versions[2], Monday), "\"2\"")).StatusCode);
+                var items = (await SandboxApi.JsonAsync(await api.HistoryAsync(id)))["items"]!.AsArray();
+                Assert.Equal([null, null, Monday], items.Select(i => (DateTimeOffset?)i!["recordUpdatedAt"]));
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static async Task<string> IdAsync(HttpResponseMessage created)
