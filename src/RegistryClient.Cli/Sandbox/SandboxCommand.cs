@@ -25,7 +25,7 @@ internal static class SandboxCommand
         var rateLimit = new Option<int>("--rate-limit") { Description = "Calls per second before 429s (0: no limit)." };
         var keyRetention = new Option<int>("--key-retention")
         {
-            Description = "Seconds an Idempotency-Key is remembered per organisation (default 86400, 24 h); after that a request with it is judged afresh.",
+            Description = "Seconds an Idempotency-Key is remembered per organisation (86400 = 24 h); after that a request with it is judged afresh.",
             DefaultValueFactory = _ => (int)TimeSpan.FromHours(24).TotalSeconds,
         };
         var command = new Command("sandbox", "Run a local registry (API v1) on 127.0.0.1 with optional fault injection; Ctrl+C stops it.")
