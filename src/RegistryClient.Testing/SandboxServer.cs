@@ -33,8 +33,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>The bearer token good for every organisation.</summary>
-    public string Token => _state.Options.Token;
+    /// <summary>The bearer token good for every organisation; null when the sandbox has tenants and was not asked to
+    /// keep it (<see cref="SandboxOptions.TokenWithTenants"/>).</summary>
+    public string? Token => BearerAuthentication.CatchAllToken(_state.Options);
 
     /// <summary>API calls received so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -54,9 +55,11 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         if (string.IsNullOrEmpty(options.Token) || options.FailRate is < 0 or > 1 || options.Port is < 0 or > 65535 || options.TimeProvider is null
-            || options.Tenants.Any(t => string.IsNullOrEmpty(t.Key) || string.IsNullOrEmpty(t.Value)))
+            || options.Tenants.Any(t => string.IsNullOrEmpty(t.Key) || string.IsNullOrEmpty(t.Value)) || options.IdempotencyKeyRetention <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The sandbox needs a token, non-empty tenant codes and tokens, a fail rate between 0 and 1, a valid port and a clock.", nameof(options));
+            throw new ArgumentException(
+                "The sandbox needs a token, non-empty tenant codes and tokens, a fail rate between 0 and 1, a valid port, a clock and a positive key retention.",
+                nameof(options));
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -67,7 +70,7 @@ public sealed class SandboxServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 2 * 1024 * 1024;
         });
         var app = builder.Build();
-        var store = await SandboxStore.OpenAsync(options.DatabasePath, cancellationToken);
+        var store = await SandboxStore.OpenAsync(options.DatabasePath, options.IdempotencyKeyRetention, options.TimeProvider, cancellationToken);
         var server = new SandboxServer(app, new SandboxState(store, options, new FaultInjection(options)));
         server.Compose(app);
         await app.StartAsync(cancellationToken);
@@ -83,6 +86,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Every stored version of a case, oldest first (documents are null once the case is withdrawn).</summary>
     public Task<IReadOnlyList<SandboxCaseVersion>> GetHistoryAsync(string caseId, CancellationToken cancellationToken = default) =>
         _state.Store.HistoryAsync(caseId ?? throw new ArgumentNullException(nameof(caseId)), cancellationToken);
+
+    /// <summary>For tests: the next write to claim its idempotency key waits, holding it, until the hold is released.</summary>
+    internal WriteHold HoldNextWrite() => _state.InFlight.HoldNext();
 
     /// <summary>Completes when the server stops (Ctrl+C in the CLI, or <see cref="DisposeAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) =>

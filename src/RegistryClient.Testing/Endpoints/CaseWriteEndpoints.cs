@@ -55,25 +55,27 @@ internal static class CaseWriteEndpoints
     }
 
     /// <summary>
-    /// What creating and amending share once their own preconditions hold: claim the key (409 while another request
-    /// holds it), validate the body and check its organisation, store it, answer.
+    /// What creating and amending share once their own preconditions hold: validate the body and check its
+    /// organisation, claim the organisation's key (409 while another request holds it), store it, answer. The body is
+    /// read before the claim because keys are scoped per organisation, and the body names it.
     /// </summary>
     private static async Task StoreAsync(HttpContext context, SandboxState state, string key,
         Func<CaseWrite, Task<WriteOutcome>> store, WriteResult success, int successStatus)
     {
-        using var claim = state.InFlight.TryClaim(key);
-        if (claim is null)
-        {
-            await WriteRequests.RequestInProgressAsync(context, state);
-            return;
-        }
-
         var body = await WriteRequests.ReadBodyAsync(context);
         if (await WriteRequests.ToCaseWriteAsync(context, state, key, body) is not { } write)
         {
             return;
         }
 
+        using var claim = state.InFlight.TryClaim(write.OrganisationCode, key);
+        if (claim is null)
+        {
+            await WriteRequests.RequestInProgressAsync(context, state);
+            return;
+        }
+
+        await state.InFlight.WaitIfHeldAsync(context.RequestAborted);
         await AnswerAsync(context, await store(write), success, successStatus);
     }
 
@@ -111,6 +113,18 @@ internal static class CaseWriteEndpoints
                     ContentHash = record.ContentHash,
                 });
                 break;
+            case WriteResult.Stale:
+                await ApiResponses.WriteAsync(context, MovedOn(ProblemTypes.StaleContent, record!,
+                    "The registry holds newer content for this case; this write would put older content back",
+                    "The case is already at a later version (given as version, contentHash and recordUpdatedAt). If this is a genuine "
+                    + "correction, send it again with a submitter.recordUpdatedAt newer than the registry's current version's."));
+                break;
+            case WriteResult.ConflictingEdit:
+                await ApiResponses.WriteAsync(context, MovedOn(ProblemTypes.ConflictingEdit, record!,
+                    "The registry holds other content for this case with the same recordUpdatedAt",
+                    "Two writers sent different content dated the same instant; a person must decide which is right, then send it "
+                    + "with a submitter.recordUpdatedAt newer than the registry's current version's."));
+                break;
             case WriteResult.Withdrawn:
                 await ApiResponses.WriteAsync(context, 410, ProblemTypes.CaseWithdrawn, "The case was withdrawn; it cannot be written again");
                 break;
@@ -134,6 +148,19 @@ internal static class CaseWriteEndpoints
                 throw new InvalidOperationException("Unhandled write result " + outcome.Result);
         }
     }
+
+    /// <summary>A 409 saying the case has moved past this write, naming what the registry holds now.</summary>
+    private static Problem MovedOn(string type, CaseRecord current, string title, string detail) => new()
+    {
+        Type = type,
+        Title = title,
+        Detail = detail,
+        Status = 409,
+        CaseId = current.Id,
+        Version = current.Version,
+        ContentHash = current.ContentHash,
+        RecordUpdatedAt = current.RecordUpdatedAt,
+    };
 
     /// <summary>The version in <c>If-Match: "N"</c> (bare N accepted). <c>*</c> is refused: an amendment names what it replaces.</summary>
     private static int? ParseVersion(string header)

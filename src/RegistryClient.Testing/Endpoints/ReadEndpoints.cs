@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using RegistryClient.Model;
@@ -10,7 +8,7 @@ using RegistryClient.Validation;
 
 namespace RegistryClient.Testing.Endpoints;
 
-/// <summary>The calls that store nothing: read a case, list an organisation's cases, validate, and the schema.</summary>
+/// <summary>The calls that store nothing: read a case and its history, list an organisation's cases, validate, and the schema.</summary>
 internal static class ReadEndpoints
 {
     private const int DefaultLimit = 100;
@@ -19,6 +17,7 @@ internal static class ReadEndpoints
     public static void Map(WebApplication app, SandboxState state)
     {
         app.MapGet("/v1/submissions/{id}", context => GetAsync(context, state));
+        app.MapGet("/v1/submissions/{id}/versions", context => HistoryAsync(context, state));
         app.MapGet("/v1/submissions", context => ListAsync(context, state));
         app.MapPost("/v1/submissions/validate", context => ValidateAsync(context, state));
         app.MapGet("/v1/schema", context =>
@@ -34,6 +33,29 @@ internal static class ReadEndpoints
         {
             await ApiResponses.ReceiptAsync(context, 200, Receipt.From(record));
         }
+    }
+
+    /// <summary>The case's versions, oldest first, without documents; a withdrawn case keeps only its tombstone, so its
+    /// history has no items.</summary>
+    private static async Task HistoryAsync(HttpContext context, SandboxState state)
+    {
+        if (await WriteRequests.FindOwnedCaseAsync(context, state) is not { } record)
+        {
+            return;
+        }
+
+        IReadOnlyList<SandboxCaseVersion> versions = record.IsWithdrawn ? [] : await state.Store.HistoryAsync(record.Id, context.RequestAborted);
+        var history = new VersionHistory
+        {
+            Items = versions.Select(v => new VersionEntry
+            {
+                Version = v.Version,
+                ContentHash = v.ContentHash,
+                RecordUpdatedAt = v.RecordUpdatedAt,
+                ReceivedAt = v.StoredAt,
+            }).ToList(),
+        };
+        await ApiResponses.JsonAsync(context, 200, history, SandboxJsonContext.Default.VersionHistory);
     }
 
     private static async Task ListAsync(HttpContext context, SandboxState state)
@@ -60,23 +82,25 @@ internal static class ReadEndpoints
             return;
         }
 
-        long after = 0;
-        if (query.ContainsKey("cursor"))
+        string? after = null;
+        if (query.ContainsKey("cursor") && (query["cursor"].Count != 1 || (after = state.Cursors.Decode(query["cursor"][0], organisation)) is null))
         {
-            if (query["cursor"].Count != 1 || DecodeCursor(query["cursor"][0], organisation) is not { } position)
-            {
-                await BadQueryAsync(context, "cursor is not one this registry gave for this organisation's list");
-                return;
-            }
-
-            after = position;
+            await BadCursorAsync(context);
+            return;
         }
 
-        var (items, more) = await state.Store.ListAsync(organisation, after, limit, context.RequestAborted);
+        if (await state.Store.ListAsync(organisation, after, limit, context.RequestAborted) is not { } listing)
+        {
+            await BadCursorAsync(context);
+            return;
+        }
+
+        var (items, more) = listing;
+
         var page = new ReceiptPage
         {
             Items = items.Select(Receipt.From).ToList(),
-            NextCursor = more ? EncodeCursor(items[^1].Sequence, organisation) : null,
+            NextCursor = more ? state.Cursors.Encode(items[^1].Id, organisation) : null,
         };
         await ApiResponses.JsonAsync(context, 200, page, SandboxJsonContext.Default.ReceiptPage);
     }
@@ -96,21 +120,6 @@ internal static class ReadEndpoints
     private static Task BadQueryAsync(HttpContext context, string title) =>
         ApiResponses.WriteAsync(context, 400, ProblemTypes.InvalidRequest, title);
 
-    /// <summary>Opaque to clients: the position after which the next page starts, bound to the organisation listed.</summary>
-    private static string EncodeCursor(long sequence, string organisation) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1:{sequence}:{organisation}")));
-
-    private static long? DecodeCursor(string? cursor, string organisation)
-    {
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 200 || !Base64Url.IsValid(cursor))
-        {
-            return null;
-        }
-
-        var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':', 3);
-        return parts.Length == 3 && parts[0] == "1" && parts[2] == organisation
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
-            ? sequence
-            : null;
-    }
+    private static Task BadCursorAsync(HttpContext context) =>
+        BadQueryAsync(context, "cursor is not one this registry gave for this organisation's list");
 }

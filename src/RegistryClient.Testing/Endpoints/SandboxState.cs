@@ -18,23 +18,39 @@ internal sealed class SandboxState(SandboxStore store, SandboxOptions options, F
     public SubmissionValidator Validator { get; } = new();
 
     public InFlightKeys InFlight { get; } = new();
+
+    public ListCursor Cursors { get; } = new();
 }
 
-/// <summary>Idempotency keys whose first request is still being handled (a second gets 409 <c>request-in-progress</c>).</summary>
+/// <summary>Idempotency keys whose first request is still being handled (a second gets 409 <c>request-in-progress</c>),
+/// by organisation: keys are scoped per organisation, so one organisation's key never holds up another's.</summary>
 internal sealed class InFlightKeys
 {
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Organisation, string Key)> _keys = [];
+    private WriteHold? _nextHold;
 
-    /// <summary>Claims the key; null when another request holds it. Dispose the claim to release it.</summary>
-    public IDisposable? TryClaim(string key)
+    /// <summary>Claims the organisation's key; null when another request holds it. Dispose the claim to release it.</summary>
+    public IDisposable? TryClaim(string organisationCode, string key)
     {
         lock (_keys)
         {
-            return _keys.Add(key) ? new Claim(this, key) : null;
+            return _keys.Add((organisationCode, key)) ? new Claim(this, (organisationCode, key)) : null;
         }
     }
 
-    private sealed class Claim(InFlightKeys owner, string key) : IDisposable
+    /// <summary>For tests: the next write that claims its key waits, its key held, until the hold is released.</summary>
+    public WriteHold HoldNext()
+    {
+        var hold = new WriteHold();
+        Volatile.Write(ref _nextHold, hold);
+        return hold;
+    }
+
+    /// <summary>Waits while a test holds this write (see <see cref="HoldNext"/>).</summary>
+    public Task WaitIfHeldAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _nextHold, null) is { } hold ? hold.HoldAsync(cancellationToken) : Task.CompletedTask;
+
+    private sealed class Claim(InFlightKeys owner, (string, string) key) : IDisposable
     {
         public void Dispose()
         {
@@ -43,5 +59,23 @@ internal sealed class InFlightKeys
                 owner._keys.Remove(key);
             }
         }
+    }
+}
+
+/// <summary>A write held after claiming its key: <see cref="Claimed"/> completes once it holds the key, and it goes on
+/// when <see cref="Release"/> is called.</summary>
+internal sealed class WriteHold
+{
+    private readonly TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Claimed => _claimed.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    public Task HoldAsync(CancellationToken cancellationToken)
+    {
+        _claimed.TrySetResult();
+        return _released.Task.WaitAsync(cancellationToken);
     }
 }

@@ -76,7 +76,7 @@ internal static class WriteRequests
         }
 
         return new CaseWrite(key, BodyHash(body), organisation, submission.LocalRecordId, submission.SchemaVersion,
-            SubmissionContentHash.Compute(submission), body, state.Time.GetUtcNow());
+            SubmissionContentHash.Compute(submission), submission.Submitter.RecordUpdatedAt, body, state.Time.GetUtcNow());
     }
 
     /// <summary>The case the route's <c>{id}</c> names, or null once a 404 (no such case) or 403 (another organisation's) is written.</summary>

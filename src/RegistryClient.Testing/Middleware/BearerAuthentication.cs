@@ -7,21 +7,26 @@ namespace RegistryClient.Testing.Middleware;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;token&gt;</c> on every call (the scheme is case-insensitive, RFC 9110 11.1): the main token
-/// may act for every organisation, a tenant's token for its own organisations only; anything else is 401.
+/// may act for every organisation (when there are no tenants, or it was kept beside them), a tenant's token for its own
+/// organisations only; anything else is 401.
 /// </summary>
 internal sealed class BearerAuthentication
 {
-    private readonly byte[] _token;
+    private readonly byte[]? _token;
     private readonly IReadOnlyList<(byte[] Token, IReadOnlySet<string> Organisations)> _tenants;
 
     public BearerAuthentication(SandboxOptions options)
     {
-        _token = Encoding.UTF8.GetBytes(options.Token);
+        _token = CatchAllToken(options) is { } token ? Encoding.UTF8.GetBytes(token) : null;
         _tenants = options.Tenants
             .GroupBy(t => t.Value, StringComparer.Ordinal)
             .Select(g => (Encoding.UTF8.GetBytes(g.Key), (IReadOnlySet<string>)g.Select(t => t.Key).ToHashSet(StringComparer.Ordinal)))
             .ToList();
     }
+
+    /// <summary>The token good for every organisation, when it is active.</summary>
+    public static string? CatchAllToken(SandboxOptions options) =>
+        options.Tenants.Count == 0 || options.TokenWithTenants ? options.Token : null;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -55,7 +60,7 @@ internal sealed class BearerAuthentication
             return null;
         }
 
-        if (CryptographicOperations.FixedTimeEquals(presented, _token))
+        if (_token is not null && CryptographicOperations.FixedTimeEquals(presented, _token))
         {
             return new SandboxCaller(null);
         }

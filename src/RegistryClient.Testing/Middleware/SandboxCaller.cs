@@ -14,5 +14,8 @@ internal sealed class SandboxCaller
 
     public static SandboxCaller Of(HttpContext context) => (SandboxCaller)context.Items[ItemKey]!;
 
+    /// <summary>Whether the request got past authentication.</summary>
+    public static bool IsAuthenticated(HttpContext context) => context.Items.ContainsKey(ItemKey);
+
     public void AttachTo(HttpContext context) => context.Items[ItemKey] = this;
 }

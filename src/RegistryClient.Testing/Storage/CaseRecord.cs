@@ -1,6 +1,7 @@
 namespace RegistryClient.Testing.Storage;
 
-/// <summary>One case as the sandbox stores it: the episode's identity, its current version and, once withdrawn, its tombstone.</summary>
+/// <summary>One case as the sandbox stores it: the episode's identity, its current version (with that version's
+/// <c>recordUpdatedAt</c>, when it carried one) and, once withdrawn, its tombstone.</summary>
 internal sealed record CaseRecord(
     long Sequence,
     string Id,
@@ -13,7 +14,8 @@ internal sealed record CaseRecord(
     DateTimeOffset ReceivedAt,
     DateTimeOffset UpdatedAt,
     string? WithdrawalReason,
-    DateTimeOffset? WithdrawnAt)
+    DateTimeOffset? WithdrawnAt,
+    DateTimeOffset? RecordUpdatedAt)
 {
     public const string Accepted = "accepted";
     public const string Withdrawn = "withdrawn";
@@ -21,7 +23,8 @@ internal sealed record CaseRecord(
     public bool IsWithdrawn => Status == Withdrawn;
 }
 
-/// <summary>A write the sandbox is asked to make: the idempotency key, a hash of the exact request, and the document.</summary>
+/// <summary>A write the sandbox is asked to make: the idempotency key, a hash of the exact request, and the document
+/// with the source time it carries.</summary>
 internal sealed record CaseWrite(
     string IdempotencyKey,
     string RequestHash,
@@ -29,6 +32,7 @@ internal sealed record CaseWrite(
     string LocalRecordId,
     string SchemaVersion,
     string ContentHash,
+    DateTimeOffset? RecordUpdatedAt,
     byte[] Document,
     DateTimeOffset Now);
 
@@ -45,6 +49,12 @@ internal enum WriteResult
     NotFound,
     CaseMismatch,
     VersionMismatch,
+
+    /// <summary>Older than the current version by <c>recordUpdatedAt</c>, or (without one) a superseded version's content.</summary>
+    Stale,
+
+    /// <summary>Other content than the current version at the same <c>recordUpdatedAt</c>: two writers disagree.</summary>
+    ConflictingEdit,
 }
 
 /// <summary>The result of a write, with the case it concerns and, for a replay, the receipt the first request got.</summary>

@@ -4,28 +4,34 @@ using Microsoft.Data.Sqlite;
 namespace RegistryClient.Testing.Storage;
 
 /// <summary>
-/// The sandbox's storage: one row per case (unique by organisation and local record), every version's document, and
-/// the answer given to each idempotency key. Reads are here; writes, which decide under one lock, are in
+/// The sandbox's storage: one row per case (unique by organisation and local record), every version's document with
+/// its <c>recordUpdatedAt</c>, and the answer given to each idempotency key of each organisation (kept for
+/// <see cref="SandboxOptions.IdempotencyKeyRetention"/>). Reads are here; writes, which decide under one lock, are in
 /// <c>SandboxStore.Writes.cs</c>.
 /// </summary>
 internal sealed partial class SandboxStore : IAsyncDisposable
 {
     private const string CaseColumns =
-        "seq, id, organisation_code, local_record_id, status, version, content_hash, schema_version, received_at, updated_at, withdrawal_reason, withdrawn_at";
+        "seq, id, organisation_code, local_record_id, status, version, content_hash, schema_version, received_at, updated_at, withdrawal_reason, withdrawn_at, "
+        + "(SELECT v.record_updated_at FROM versions v WHERE v.case_id = cases.id AND v.version = cases.version)";
 
     private readonly string _connectionString;
     private readonly bool _isFile;
     private readonly SqliteConnection _keepAlive; // an in-memory database lives as long as one connection is open
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly TimeSpan _keyRetention;
+    private readonly WalErasure? _erasure;
 
-    private SandboxStore(string connectionString, bool isFile, SqliteConnection keepAlive)
+    private SandboxStore(string connectionString, bool isFile, SqliteConnection keepAlive, TimeSpan keyRetention, TimeProvider time)
     {
         _connectionString = connectionString;
         _isFile = isFile;
         _keepAlive = keepAlive;
+        _keyRetention = keyRetention;
+        _erasure = isFile ? new WalErasure(OpenAsync, _writer, time) : null;
     }
 
-    public static async Task<SandboxStore> OpenAsync(string? path, CancellationToken cancellationToken)
+    public static async Task<SandboxStore> OpenAsync(string? path, TimeSpan keyRetention, TimeProvider time, CancellationToken cancellationToken)
     {
         var builder = path is null
             ? new SqliteConnectionStringBuilder { DataSource = "sandbox-" + Guid.NewGuid().ToString("N"), Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }
@@ -58,17 +64,25 @@ internal sealed partial class SandboxStore : IAsyncDisposable
                     content_hash TEXT NOT NULL,
                     stored_at TEXT NOT NULL,
                     document BLOB,
+                    record_updated_at TEXT,
                     PRIMARY KEY (case_id, version));
-                CREATE TABLE IF NOT EXISTS requests (
-                    idempotency_key TEXT PRIMARY KEY,
+                DROP TABLE IF EXISTS requests;
+                CREATE TABLE IF NOT EXISTS idempotency_keys (
+                    organisation_code TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
                     request_hash TEXT NOT NULL,
                     case_id TEXT NOT NULL,
-                    receipt TEXT NOT NULL);
+                    version INTEGER NOT NULL,
+                    receipt TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (organisation_code, idempotency_key));
+                CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return new SandboxStore(builder.ConnectionString, path is not null, keepAlive);
+        await AddRecordUpdatedAtAsync(keepAlive, cancellationToken);
+        return new SandboxStore(builder.ConnectionString, path is not null, keepAlive, keyRetention, time);
     }
 
     public async Task<CaseRecord?> FindAsync(string id, CancellationToken cancellationToken)
@@ -77,10 +91,22 @@ internal sealed partial class SandboxStore : IAsyncDisposable
         return await FindAsync(connection, "id = $id", cancellationToken, ("$id", id));
     }
 
-    /// <summary>One page of an organisation's cases in creation order, starting after <paramref name="after"/>.</summary>
-    public async Task<(IReadOnlyList<CaseRecord> Items, bool More)> ListAsync(string organisationCode, long after, int limit, CancellationToken cancellationToken)
+    /// <summary>One page of an organisation's cases in creation order, starting after the case <paramref name="afterId"/>
+    /// (from the start when null); null when <paramref name="afterId"/> is not one of the organisation's cases.</summary>
+    public async Task<(IReadOnlyList<CaseRecord> Items, bool More)?> ListAsync(string organisationCode, string? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        long after = 0;
+        if (afterId is not null)
+        {
+            if (await FindAsync(connection, "id = $id AND organisation_code = $org", cancellationToken, ("$id", afterId), ("$org", organisationCode)) is not { } last)
+            {
+                return null;
+            }
+
+            after = last.Sequence;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {CaseColumns} FROM cases WHERE organisation_code = $org AND seq > $after ORDER BY seq LIMIT $take";
         command.Parameters.AddWithValue("$org", organisationCode);
@@ -102,14 +128,20 @@ internal sealed partial class SandboxStore : IAsyncDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, content_hash, stored_at, document FROM versions WHERE case_id = $id ORDER BY version";
+        command.CommandText = "SELECT version, content_hash, stored_at, document, record_updated_at FROM versions WHERE case_id = $id ORDER BY version";
         command.Parameters.AddWithValue("$id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var versions = new List<SandboxCaseVersion>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var document = reader.IsDBNull(3) ? null : System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(3));
-            versions.Add(new SandboxCaseVersion(reader.GetInt32(0), reader.GetString(1), ParseTime(reader.GetString(2)), document));
+            versions.Add(new SandboxCaseVersion
+            {
+                Version = reader.GetInt32(0),
+                ContentHash = reader.GetString(1),
+                StoredAt = ParseTime(reader.GetString(2)),
+                Document = reader.IsDBNull(3) ? null : System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(3)),
+                RecordUpdatedAt = reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4)),
+            });
         }
 
         return versions;
@@ -128,6 +160,11 @@ internal sealed partial class SandboxStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_erasure is not null)
+        {
+            await _erasure.DisposeAsync();
+        }
+
         await _keepAlive.DisposeAsync();
         SqliteConnection.ClearPool(_keepAlive);
         _writer.Dispose();
@@ -166,9 +203,25 @@ internal sealed partial class SandboxStore : IAsyncDisposable
         ParseTime(reader.GetString(8)),
         ParseTime(reader.GetString(9)),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        reader.IsDBNull(11) ? null : ParseTime(reader.GetString(11)));
+        reader.IsDBNull(11) ? null : ParseTime(reader.GetString(11)),
+        reader.IsDBNull(12) ? null : ParseTime(reader.GetString(12)));
+
+    /// <summary>A database file made before versions recorded <c>recordUpdatedAt</c> gains the column (empty for its versions).</summary>
+    private static async Task AddRecordUpdatedAtAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = 'record_updated_at'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE versions ADD COLUMN record_updated_at TEXT";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     private static DateTimeOffset ParseTime(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     private static string FormatTime(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A source time as it was sent: the instant and the writer's own offset.</summary>
+    private static string FormatSourceTime(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 }

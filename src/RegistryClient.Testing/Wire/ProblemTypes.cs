@@ -17,6 +17,8 @@ internal static class ProblemTypes
     public const string RequestInProgress = Base + "request-in-progress";
     public const string KeyReused = Base + "key-reused";
     public const string CaseExists = Base + "case-exists";
+    public const string StaleContent = Base + "stale-content";
+    public const string ConflictingEdit = Base + "conflicting-edit";
     public const string CaseWithdrawn = Base + "case-withdrawn";
     public const string CaseMismatch = Base + "case-mismatch";
     public const string VersionMismatch = Base + "version-mismatch";

@@ -82,14 +82,35 @@ internal sealed record Problem
 
     public IReadOnlyList<ApiError>? Errors { get; init; }
 
-    /// <summary>For <c>case-exists</c>: the case to amend.</summary>
+    /// <summary>For <c>case-exists</c>, <c>stale-content</c> and <c>conflicting-edit</c>: the case concerned.</summary>
     public string? CaseId { get; init; }
 
-    /// <summary>For <c>case-exists</c> and <c>version-mismatch</c>: the case's current version.</summary>
+    /// <summary>For <c>case-exists</c>, <c>stale-content</c>, <c>conflicting-edit</c> and <c>version-mismatch</c>: the case's current version.</summary>
     public int? Version { get; init; }
 
-    /// <summary>For <c>case-exists</c>: the hash of what the registry holds.</summary>
+    /// <summary>For <c>case-exists</c>, <c>stale-content</c> and <c>conflicting-edit</c>: the hash of what the registry holds.</summary>
     public string? ContentHash { get; init; }
+
+    /// <summary>For <c>stale-content</c> and <c>conflicting-edit</c>: the current version's <c>recordUpdatedAt</c>; absent when it carried none.</summary>
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
+}
+
+/// <summary>The body of <c>GET /v1/submissions/{id}/versions</c>: a case's history, oldest first, without documents.</summary>
+internal sealed record VersionHistory
+{
+    public required IReadOnlyList<VersionEntry> Items { get; init; }
+}
+
+/// <summary>One version in a case's history.</summary>
+internal sealed record VersionEntry
+{
+    public required int Version { get; init; }
+
+    public required string ContentHash { get; init; }
+
+    public DateTimeOffset? RecordUpdatedAt { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
 }
 
 /// <summary>Source-generated serialisation of the sandbox's bodies (web casing, nulls omitted).</summary>
@@ -99,4 +120,5 @@ internal sealed record Problem
 [JsonSerializable(typeof(ValidationVerdict))]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(WithdrawalRequest))]
+[JsonSerializable(typeof(VersionHistory))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

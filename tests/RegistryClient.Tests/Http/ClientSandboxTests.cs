@@ -140,7 +140,7 @@ public sealed class ClientSandboxTests
     [Fact]
     public async Task Tenancy_ATokenBoundToAnotherOrganisation_IsForbiddenToSubmitReadListAndWithdraw()
     {
-        var options = new SandboxOptions { Port = 0 };
+        var options = new SandboxOptions { Port = 0, TokenWithTenants = true }; // the owner uses the token for every organisation
         options.Tenants["RXX"] = "rxx-token";
         await using var sandbox = await SandboxServer.StartAsync(options);
         using var owner = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token });

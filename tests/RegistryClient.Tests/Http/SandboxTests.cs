@@ -18,7 +18,7 @@ public sealed class SandboxTests
 
         var first = await Post(http, body, "\"key-1\"", sandbox.Token);
         var again = await Post(http, body, "key-1", sandbox.Token); // bare form accepted too
-        var different = await Post(http, File.ReadAllBytes(Samples.ValidFiles.ElementAt(1)), "\"key-1\"", sandbox.Token);
+        var different = await Post(http, File.ReadAllBytes(Samples.ValidFiles.ElementAt(5)), "\"key-1\"", sandbox.Token); // same organisation: keys are per organisation
         var noKey = await Post(http, body, null, sandbox.Token);
         var noToken = await Post(http, body, "\"key-1\"", null);
 

@@ -49,6 +49,14 @@ internal sealed partial class OpenApiContract
         from status in method.Value!["responses"]!.AsObject()
         select (method.Key.ToUpperInvariant(), path.Key, status.Key);
 
+    /// <summary>Every (method, path template, status, problem type) the document names: a status whose problem schema
+    /// narrows <c>type</c> (by <c>const</c> or <c>enum</c>, through <c>allOf</c>/<c>oneOf</c>) has one outcome per type.</summary>
+    public IEnumerable<(string Method, string Path, string Status, string Type)> DocumentedProblemTypes() =>
+        from outcome in DocumentedOutcomes()
+        let response = Resolve(Document["paths"]![outcome.Path]![outcome.Method.ToLowerInvariant()]!["responses"]![outcome.Status])
+        from type in ProblemTypesOf(response?["content"]?["application/problem+json"]?["schema"]).Distinct()
+        select (outcome.Method, outcome.Path, outcome.Status, type);
+
     /// <summary>The documented operation a request went to: literal paths win over templated ones.</summary>
     public (string Method, string Path)? Match(string method, string path)
     {
@@ -167,6 +175,43 @@ internal sealed partial class OpenApiContract
     {
         var text = node.ToJsonString().Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal);
         return JsonNode.Parse(text)!;
+    }
+
+    private IEnumerable<string> ProblemTypesOf(JsonNode? schema)
+    {
+        if (schema is JsonObject { } reference && reference["$ref"] is JsonValue target && (string)target! == "#/components/schemas/ProblemType")
+        {
+            yield break; // the list of every type, not a narrowing
+        }
+
+        if (Resolve(schema) is not JsonObject resolved)
+        {
+            yield break;
+        }
+
+        if (resolved["properties"]?["type"] is JsonObject type)
+        {
+            if (type["const"] is JsonValue single)
+            {
+                yield return (string)single!;
+            }
+
+            foreach (var value in type["enum"]?.AsArray() ?? [])
+            {
+                yield return (string)value!;
+            }
+        }
+
+        foreach (var combinator in new[] { "allOf", "oneOf", "anyOf" })
+        {
+            foreach (var part in resolved[combinator]?.AsArray() ?? [])
+            {
+                foreach (var found in ProblemTypesOf(part))
+                {
+                    yield return found;
+                }
+            }
+        }
     }
 
     /// <summary>Follows a Reference Object ($ref into components) to what it names.</summary>

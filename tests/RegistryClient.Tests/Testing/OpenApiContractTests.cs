@@ -19,6 +19,9 @@ public sealed class OpenApiContractTests : IDisposable
     [
         "POST /v1/submissions/validate 500", // validation touches no storage: no failure to inject
         "GET /v1/schema 500",                // an embedded resource: no failure to inject
+        "POST /v1/submissions/validate 500 https://registry.example/problems/internal-error",
+        "GET /v1/schema 500 https://registry.example/problems/internal-error",
+        "POST /v1/submissions 400 https://registry.example/problems/invalid-request", // a body Kestrel cannot read (broken chunking): HttpClient never sends one
     ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("sandbox-contract-").FullName;
@@ -37,6 +40,8 @@ public sealed class OpenApiContractTests : IDisposable
         var violations = exchanges.SelectMany(_contract.Check).Distinct().ToList();
         var seen = exchanges.Select(e => _contract.Match(e.Method, e.Path) is { } op ? $"{op.Method} {op.Path} {e.Status}" : null).ToHashSet();
         var unprovoked = _contract.DocumentedOutcomes().Select(o => $"{o.Method} {o.Path} {o.Status}").Where(o => !seen.Contains(o)).Except(NotProvoked).ToList();
+        var seenTypes = exchanges.Select(e => _contract.Match(e.Method, e.Path) is { } op && ProblemType(e) is { } type ? $"{op.Method} {op.Path} {e.Status} {type}" : null).ToHashSet();
+        unprovoked.AddRange(_contract.DocumentedProblemTypes().Select(o => $"{o.Method} {o.Path} {o.Status} {o.Type}").Where(o => !seenTypes.Contains(o)).Except(NotProvoked));
 
         Assert.True(violations.Count == 0, "Responses the document does not allow:\n" + string.Join("\n", violations));
         Assert.True(unprovoked.Count == 0, "Documented outcomes never provoked:\n" + string.Join("\n", unprovoked));
@@ -66,7 +71,7 @@ public sealed class OpenApiContractTests : IDisposable
     /// <summary>Every outcome of every operation that a well-behaved sandbox gives.</summary>
     private static async Task DriveTheLifecycleAsync(RecordingHandler recorder)
     {
-        var options = new SandboxOptions { Port = 0, TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)) };
+        var options = new SandboxOptions { Port = 0, TokenWithTenants = true, TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero)) };
         options.Tenants["RTH"] = "token-rth";
         await using var sandbox = await SandboxServer.StartAsync(options);
         using var api = new SandboxApi(sandbox, handler: recorder);
@@ -98,6 +103,9 @@ public sealed class OpenApiContractTests : IDisposable
         await api.AmendAsync(id, versions[2], "\"1\"");                            // 412
         await api.AmendAsync(id, versions[2] with { LocalRecordId = "RJ1-OTHER" }, "\"2\""); // 422 case-mismatch
         await api.AmendAsync(id, versions[2], null);                               // 428
+        await api.AmendAsync(id, versions[2], "\"two\"");                          // 400 invalid-request (If-Match)
+        await api.AmendAsync(id, versions[2], "\"2\"", key: "\"\"");                // 400 invalid-idempotency-key
+        await api.AmendAsync(id, versions[2], "\"2\"", key: SandboxApi.KeyFor(SandboxApi.Bytes(versions[0]))); // 422 key-reused
         await api.SendAsync(HttpMethod.Put, "v1/submissions/" + id, SandboxApi.Bytes(versions[2]), "text/plain", r => r.Headers.TryAddWithoutValidation("Idempotency-Key", "\"k\"")); // 415
         var hugePut = await TryAsync(() => api.SendAsync(HttpMethod.Put, "v1/submissions/" + id, huge, "application/json", r =>
         {
@@ -120,6 +128,21 @@ public sealed class OpenApiContractTests : IDisposable
         await nobody.ListAsync("organisationCode=RJ1");
         await stranger.ListAsync("organisationCode=RJ1");
 
+        // A case only moves forward: stale and conflicting writes, by POST and by PUT; GET /v1/submissions/{id}/versions
+        await api.CreateAsync(versions[0], "\"last-months-export\"");              // 409 stale-content (a superseded version's content)
+        await api.AmendAsync(id, versions[0], "\"3\"");                            // 409 stale-content
+        var monday = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+        var dated = TestSubmissions.Load(8);                                       // sample 09, RJ1
+        var datedId = (string)(await SandboxApi.JsonAsync(await api.CreateAsync(SandboxApi.Dated(dated, monday))))["id"]!;
+        var otherContent = dated with { Patient = dated.Patient with { AgeAtProcedure = dated.Patient.AgeAtProcedure + 1 } };
+        await api.CreateAsync(SandboxApi.Dated(otherContent, monday));            // 409 conflicting-edit
+        await api.AmendAsync(datedId, SandboxApi.Dated(otherContent, monday), "\"1\""); // 409 conflicting-edit
+        await api.AmendAsync(datedId, SandboxApi.Dated(otherContent, monday.AddDays(-1)), "\"1\""); // 409 stale-content, older
+        await api.HistoryAsync(id);                                                // 200
+        await nobody.HistoryAsync(id);                                             // 401
+        await stranger.HistoryAsync(id);                                           // 403
+        await api.HistoryAsync("sub_00000000000000000000000000000000");          // 404
+
         // POST /v1/submissions/validate, GET /v1/schema
         await api.SendAsync(HttpMethod.Post, "v1/submissions/validate", SandboxApi.Bytes(versions[0]), "application/json", null);
         await api.SendAsync(HttpMethod.Post, "v1/submissions/validate", Encoding.UTF8.GetBytes("{\"schemaVersion\":"), "application/json", null);
@@ -141,6 +164,7 @@ public sealed class OpenApiContractTests : IDisposable
         await api.CreateAsync(versions[4]);                                        // 410
         await api.AmendAsync(id, versions[4], "\"2\"");                            // 410
         await api.GetAsync(id);                                                    // the tombstone
+        await api.HistoryAsync(id);                                                // no items
         await api.ListAsync("organisationCode=RJ1");
     }
 
@@ -156,6 +180,7 @@ public sealed class OpenApiContractTests : IDisposable
             () => api.AmendAsync("sub_00000000000000000000000000000000", TestSubmissions.Load(), "\"1\""),
             () => api.WithdrawAsync("sub_00000000000000000000000000000000"),
             () => api.GetAsync("sub_00000000000000000000000000000000"),
+            () => api.HistoryAsync("sub_00000000000000000000000000000000"),
             () => api.ListAsync("organisationCode=RJ1"),
             () => api.SendAsync(HttpMethod.Post, "v1/submissions/validate", body, "application/json", null),
         };
@@ -200,6 +225,7 @@ public sealed class OpenApiContractTests : IDisposable
         await api.AmendAsync(id, TestSubmissions.Load(), "\"1\"");
         await api.WithdrawAsync(id);
         await api.GetAsync(id);
+        await api.HistoryAsync(id);
         await api.ListAsync("organisationCode=RJ1");
     }
 
@@ -208,6 +234,24 @@ public sealed class OpenApiContractTests : IDisposable
         var (_, second) = await KeyInFlight.HoldAsync(sandbox, HttpMethod.Put, "v1/submissions/" + id, SandboxApi.Bytes(next), "\"slow-put\"", "\"2\"",
             () => api.AmendAsync(id, next, "\"2\"", key: "\"slow-put\""));
         return second;
+    }
+
+    /// <summary>The problem type of a problem document, e.g. <c>https://registry.example/problems/stale-content</c>.</summary>
+    private static string? ProblemType(Exchange exchange)
+    {
+        if (exchange.ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) != true)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(exchange.Body)?["type"]?.GetValue<string>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<HttpResponseMessage?> TryAsync(Func<Task<HttpResponseMessage>> call)

@@ -17,8 +17,12 @@ internal sealed class SandboxApi : IDisposable
     {
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = sandbox.BaseAddress;
-        _token = token ?? sandbox.Token;
+        _token = token ?? sandbox.Token ?? throw new InvalidOperationException("This sandbox has no token for every organisation; name a tenant's token");
     }
+
+    /// <summary>The submission as the source system dated it (<c>submitter.recordUpdatedAt</c>).</summary>
+    public static Submission Dated(Submission submission, DateTimeOffset recordUpdatedAt) =>
+        submission with { Submitter = submission.Submitter with { RecordUpdatedAt = recordUpdatedAt } };
 
     public static byte[] Bytes(Submission submission) => JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
 
@@ -47,6 +51,8 @@ internal sealed class SandboxApi : IDisposable
         SendAsync(HttpMethod.Post, $"v1/submissions/{id}/withdrawal", Encoding.UTF8.GetBytes($"{{\"reason\":\"{reason}\"}}"), "application/json", null);
 
     public Task<HttpResponseMessage> GetAsync(string id) => SendAsync(HttpMethod.Get, "v1/submissions/" + id, null, null, null);
+
+    public Task<HttpResponseMessage> HistoryAsync(string id) => SendAsync(HttpMethod.Get, $"v1/submissions/{id}/versions", null, null, null);
 
     public Task<HttpResponseMessage> ListAsync(string query) => SendAsync(HttpMethod.Get, "v1/submissions?" + query, null, null, null);
 

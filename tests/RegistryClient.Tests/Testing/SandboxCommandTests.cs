@@ -10,6 +10,8 @@ public sealed class SandboxCommandTests
     [InlineData("--tenant", "=token")]
     [InlineData("--tenant", "RJ1=")]
     [InlineData("--fail-rate", "2")]
+    [InlineData("--key-retention", "0")]
+    [InlineData("--token", " ")]
     public async Task BadOption_IsExit2WithOneLine_AndNothingListens(string option, string value)
     {
         var (exit, stdout, stderr) = await CliRunner.RunAsync("sandbox", "--port", "0", option, value);

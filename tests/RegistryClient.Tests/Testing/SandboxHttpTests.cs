@@ -202,8 +202,28 @@ public sealed class SandboxHttpTests
         lock (lines)
         {
             Assert.Equal(
-                [$"POST /v1/submissions 201", $"GET /v1/submissions/{id} 200", "GET /v1/submissions 200", "GET (unknown path) 404", $"POST /v1/submissions/{id}/withdrawal 200"],
+                [$"POST /v1/submissions 201", $"GET /v1/submissions/{id} 200", "GET /v1/submissions 200", "GET /v1/submissions/{id} 404", $"POST /v1/submissions/{id}/withdrawal 200"],
                 lines);
+        }
+    }
+
+    [Fact]
+    public async Task Log_NeverRepeatsWhatAnUnauthenticatedCallerTyped_OnlyTheRouteAndAStandardMethod()
+    {
+        var lines = new List<string>();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new ListLoggerProvider(lines)));
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, LoggerFactory = factory });
+        using var http = new HttpClient { BaseAddress = sandbox.BaseAddress };
+        const string nhsNumber = "9997770021"; // a test-range NHS number (modulus 11 holds), typed where a method or an id goes
+
+        await http.SendAsync(new HttpRequestMessage(new HttpMethod(nhsNumber), "v1/submissions"));   // the request line "9997770021 /v1/submissions"
+        await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/submissions/" + nhsNumber));  // no token
+        await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/submissions/sub_0123456789abcdef0123456789abcdef/versions"));
+
+        SpinWait.SpinUntil(() => { lock (lines) { return lines.Count >= 3; } }, TimeSpan.FromSeconds(10));
+        lock (lines)
+        {
+            Assert.Equal(["(other method) (unknown path) 401", "GET /v1/submissions/{id} 401", "GET /v1/submissions/{id}/versions 401"], lines);
         }
     }
 

@@ -167,7 +167,7 @@ public sealed class SandboxLifecycleTests
 
         var first = await api.CreateAsync(body, "\"key-1\"");
         var replay = await api.CreateAsync(body, "key-1"); // bare form accepted too
-        var reused = await api.CreateAsync(SandboxApi.Bytes(TestSubmissions.Load(1)), "\"key-1\"");
+        var reused = await api.CreateAsync(SandboxApi.Bytes(TestSubmissions.Load(5)), "\"key-1\""); // same organisation: keys are per organisation
         var (held, second) = await WhileAKeyIsInFlightAsync(sandbox, api, "\"slow\"");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using RegistryClient.Testing;
 using RegistryClient.Tests.Http;
@@ -65,5 +66,45 @@ public sealed class SandboxPaginationTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid-request", await SandboxApi.ProblemAsync(response));
+    }
+
+    [Fact]
+    public async Task Cursor_NamesOnlyTheLastCaseOfThePage_AndIsGoodOnlyForItsOrganisationsListOnThisServer()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        await using var another = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using var api = new SandboxApi(sandbox);
+        using var elsewhere = new SandboxApi(another);
+        foreach (var other in TestSubmissions.Many(3).Select(s => s with { LocalRecordId = s.LocalRecordId.Replace("RJ1", "RTH", StringComparison.Ordinal), Submitter = s.Submitter with { OrganisationCode = "RTH" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.CreateAsync(other)).StatusCode); // other organisations' cases come first
+        }
+
+        foreach (var own in TestSubmissions.Many(2))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.CreateAsync(own)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await elsewhere.CreateAsync(own)).StatusCode);
+        }
+
+        var page = await SandboxApi.JsonAsync(await api.ListAsync("organisationCode=RJ1&limit=1"));
+        var cursor = (string)page["nextCursor"]!;
+        var firstId = (string)page["items"]![0]!["id"]!;
+        var bytes = Base64Url.DecodeFromChars(cursor);
+        var tampered = Base64Url.EncodeToString(bytes.Select((b, i) => i == bytes.Length - 1 ? (byte)(b ^ 1) : b).ToArray());
+
+        // What it carries: the id already on the page and a seal; no count, no sequence, no organisation code.
+        Assert.Equal(32, bytes.Length);
+        Assert.Equal(firstId["sub_".Length..], Convert.ToHexStringLower(bytes.AsSpan(0, 16)));
+        Assert.Equal(HttpStatusCode.OK, (await api.ListAsync("organisationCode=RJ1&limit=1&cursor=" + cursor)).StatusCode);
+        foreach (var refused in new[]
+        {
+            await api.ListAsync("organisationCode=RTH&limit=1&cursor=" + cursor),       // another organisation's list
+            await api.ListAsync("organisationCode=RJ1&limit=1&cursor=" + tampered),     // altered
+            await elsewhere.ListAsync("organisationCode=RJ1&limit=1&cursor=" + cursor), // another server
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("invalid-request", await SandboxApi.ProblemAsync(refused));
+        }
     }
 }

@@ -69,6 +69,45 @@ public sealed class SandboxWithdrawalTests : IDisposable
     }
 
     [Fact]
+    public async Task Withdrawal_WhileAReaderHoldsTheLog_ErasesTheIdentifiersFromTheLogOnceTheReaderLetsGo()
+    {
+        var database = Path.Combine(_directory, "held.db");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var withdrawn = TestSubmissions.Load();  // sample 01, RJ1
+        var kept = TestSubmissions.Load(5);      // sample 06 stays, so the scan can find what it looks for
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, DatabasePath = database, TimeProvider = clock });
+        using var api = new SandboxApi(sandbox);
+        var id = (string)(await SandboxApi.JsonAsync(await api.CreateAsync(withdrawn)))["id"]!;
+        Assert.Equal(HttpStatusCode.Created, (await api.CreateAsync(kept)).StatusCode);
+
+        // Another process reads the file: its open read transaction keeps the log from being emptied.
+        await using (var reader = new SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            await reader.OpenAsync();
+            await using var read = reader.CreateCommand();
+            read.CommandText = "BEGIN; SELECT COUNT(*) FROM cases";
+            await read.ExecuteScalarAsync();
+
+            Assert.Equal(HttpStatusCode.OK, (await api.WithdrawAsync(id)).StatusCode);
+            Assert.True(DatabaseContains(database, withdrawn.Patient.NhsNumber!), "while the reader holds the log the erased pages are still there, or this test proves nothing");
+
+            read.CommandText = "COMMIT";
+            await read.ExecuteNonQueryAsync();
+        }
+
+        // The sandbox retries on its own clock: move it on until the retry has run.
+        for (var tick = 0; tick < 20 && DatabaseContains(database, withdrawn.Patient.NhsNumber!); tick++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            SpinWait.SpinUntil(() => !DatabaseContains(database, withdrawn.Patient.NhsNumber!), TimeSpan.FromMilliseconds(500));
+        }
+
+        AssertNoIdentifiers(database, withdrawn.Patient.NhsNumber!);
+        Assert.True(DatabaseContains(database, kept.Patient.NhsNumber!));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(id)).StatusCode); // the sandbox serves on, unharmed
+    }
+
+    [Fact]
     public async Task Withdrawal_NeedsAKnownReason()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
