@@ -167,7 +167,7 @@ internal static class SubmitCommand
         foreach (var entry in queued.Stale)
         {
             await stdout.WriteLineAsync($"stale {entry.LocalRecordId}: older than the case's latest version in this outbox (an older recordUpdatedAt, or content a later version superseded); " +
-                "not sent, so an older export never overwrites newer data. To send a correction back to earlier content, give it a newer submitter.recordUpdatedAt.");
+                "not sent, so an older export never overwrites newer data. A correction back to earlier content needs a newer submitter.recordUpdatedAt.");
         }
 
         foreach (var entry in summary.Refused)
@@ -176,7 +176,8 @@ internal static class SubmitCommand
                 : entry.Outcome == SubmissionStatus.Stale ? "stale"
                 : entry.Outcome == SubmissionStatus.Conflict ? "conflict"
                 : "rejected";
-            await stdout.WriteLineAsync($"{what} {entry.LocalRecordId}: {entry.LastError}");
+            var reason = entry.LastError ?? "";
+            await stdout.WriteLineAsync($"{what} {entry.LocalRecordId}: {(reason.StartsWith(what + ": ", StringComparison.Ordinal) ? reason.Substring(what.Length + 2) : reason)}");
         }
 
         foreach (var entry in summary.ReplacedUnseen)

@@ -111,6 +111,7 @@ internal static class CaseWriteEndpoints
                     CaseId = record!.Id,
                     Version = record.Version,
                     ContentHash = record.ContentHash,
+                    RecordUpdatedAt = record.RecordUpdatedAt, // lets a writer tell whether the amendment it is about to send is ordered by time
                 });
                 break;
             case WriteResult.Stale:

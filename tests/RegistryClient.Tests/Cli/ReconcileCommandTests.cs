@@ -47,7 +47,14 @@ public sealed class ReconcileCommandTests : IDisposable
         {
             foreach (var submission in local.Where(s => !missing.Contains(s.LocalRecordId)))
             {
-                var held = submission.LocalRecordId == "RIS24012" ? submission with { FollowUps = submission.FollowUps!.Take(1).ToList() } : submission;
+                // The registry holds RIS24012 as it was before its later follow-ups were recorded: older content, dated earlier.
+                var held = submission.LocalRecordId == "RIS24012"
+                    ? submission with
+                    {
+                        FollowUps = submission.FollowUps!.Take(1).ToList(),
+                        Submitter = submission.Submitter with { RecordUpdatedAt = submission.Submitter.RecordUpdatedAt?.AddDays(-30) },
+                    }
+                    : submission;
                 var response = await api.CreateAsync(held);
                 Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             }
