@@ -62,6 +62,14 @@ internal sealed class DateOrderRule() : SubmissionRule("VR008", ValidationSeveri
                 context.Report(index < 0 ? pointer : string.Format(CultureInfo.InvariantCulture, pointer, index), "This date is in the future.");
             }
         }
+
+        // The registry orders writers by recordUpdatedAt: one from a clock set ahead would make every later write of the
+        // case look older and be refused as stale. A day's slack covers any time zone against the local "today".
+        if (submission.Submitter.RecordUpdatedAt is { } updated && updated.UtcDateTime.Date > context.Today.AddDays(1))
+        {
+            context.Report("/submitter/recordUpdatedAt",
+                "This time is in the future; the registry orders a case's versions by it, so a clock set ahead would make every later write look stale.");
+        }
     }
 
     /// <summary>
