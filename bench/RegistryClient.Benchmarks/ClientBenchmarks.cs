@@ -12,7 +12,9 @@ namespace RegistryClient.Benchmarks;
 /// <see cref="HttpClient"/> posting the same bytes with the same headers to the in-process sandbox (both hit the replay
 /// path, so the server's work is identical). Target: within 1.2x raw. A third benchmark measures an amendment as the
 /// client makes it (POST, 409 <c>case-exists</c>, PUT with <c>If-Match</c>): each call sends content the case never held
-/// (a numbered complication note), since a content sent before would be a replay of its key.
+/// (a numbered complication note), since a content sent before would be a replay of its key. A fourth amends with
+/// <see cref="SubmitOptions.BasedOnVersion"/>, as the outbox does: the registry then checks the write against the case's
+/// history (DESIGN "A case only moves forward"), which is the cost issue 18 added to every write.
 /// </summary>
 [MemoryDiagnoser]
 public class ClientBenchmarks
@@ -24,6 +26,8 @@ public class ClientBenchmarks
     private byte[][] _bodies = [];
     private string[] _keys = [];
     private Submission[] _cases = [];
+    private Submission[] _based = [];
+    private int[] _basedOn = [];
     private int _edits;
 
     [Params(1, 16)]
@@ -54,6 +58,13 @@ public class ClientBenchmarks
         {
             await _client.SubmitAsync(submission);
         }
+
+        _based = Enumerable.Range(0, Concurrency).Select(i => template with { LocalRecordId = $"BENCH-BASED-{i:000}" }).ToArray();
+        _basedOn = new int[Concurrency];
+        for (var i = 0; i < _based.Length; i++)
+        {
+            _basedOn[i] = (await _client.SubmitAsync(_based[i])).Receipt!.Version;
+        }
     }
 
     [GlobalCleanup]
@@ -80,6 +91,13 @@ public class ClientBenchmarks
 
     [Benchmark(Description = "RegistryClient.SubmitAsync amending (POST 409 + PUT)")]
     public Task Amend() => Fan(async i => await _client.SubmitAsync(Edited(_cases[i], Interlocked.Increment(ref _edits))));
+
+    [Benchmark(Description = "RegistryClient.SubmitAsync amending with BasedOnVersion (the outbox's path)")]
+    public Task AmendBasedOn() => Fan(async i =>
+    {
+        var result = await _client.SubmitAsync(Edited(_based[i], Interlocked.Increment(ref _edits)), new SubmitOptions { BasedOnVersion = _basedOn[i] });
+        _basedOn[i] = result.Receipt?.Version ?? _basedOn[i];
+    });
 
     private static Submission Edited(Submission submission, int edit)
     {

@@ -51,7 +51,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
                 : result;
         }
 
-        return await ResolveMovedCaseAsync(submission, hash, body, key, caseId, ifMatch, basedOn, attempts, cancellationToken).ConfigureAwait(false);
+        return await ResolveMovedCaseAsync(submission, hash, body, key, caseId, ifMatch, basedOn, amended.Answer.Problem?.Type, attempts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
     /// and its history; amend from there only when this content is newer by <c>recordUpdatedAt</c>.
     /// </summary>
     private async Task<SubmissionResult> ResolveMovedCaseAsync(Submission submission, string hash, byte[] body, string key, string caseId,
-        int basedOnOrReported, int? basedOn, int attempts, CancellationToken cancellationToken)
+        int basedOnOrReported, int? basedOn, string? mismatchType, int attempts, CancellationToken cancellationToken)
     {
         var read = await CallAsync(a => api.GetSubmissionAsync(caseId, a, cancellationToken), cancellationToken).ConfigureAwait(false);
         attempts += read.Attempts;
@@ -83,7 +83,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             Receipt = current,
             IdempotencyKey = key,
             HttpStatus = 412,
-            ProblemType = ProblemTypes.VersionMismatch,
+            ProblemType = mismatchType,
             Detail = detail,
             Attempts = attempts,
             BasedOnVersion = basedOn ?? basedOnOrReported,
