@@ -52,6 +52,44 @@ public sealed class PackageConsumerTests(PackedLibraries packages, ITestOutputHe
         Assert.Equal(["lib/net8.0/RegistryClient.dll"], library["runtime"]!.AsObject().Select(p => p.Key));
     }
 
+    /// <summary>
+    /// A .NET Framework 4.8 service built AnyCPU, the usual shape of a trust's integration host: it builds with no
+    /// warning (the SQLite native package's "does not support Any CPU" error and the Microsoft.Extensions packages'
+    /// "not tested on net48" warnings are answered by our buildTransitive targets), and under Mono it validates a sample
+    /// and queues it in the SQLite outbox, loading the native library from runtimes/.
+    /// </summary>
+    [Fact]
+    public async Task Net48AnyCpuService_WithTheOutbox_BuildsWithoutAWarning_AndQueuesASampleUnderMono()
+    {
+        var consumer = packages.CreateConsumer("net48", "RegistryClient.Outbox.Sqlite");
+        var project = Path.Combine(consumer, "consumer.csproj");
+        File.WriteAllText(project, File.ReadAllText(project)
+            .Replace("<Nullable>enable</Nullable>", "<Nullable>enable</Nullable><LangVersion>latest</LangVersion><PlatformTarget>AnyCPU</PlatformTarget>", StringComparison.Ordinal)
+            .Replace("</ItemGroup>", """<PackageReference Include="Microsoft.NETFramework.ReferenceAssemblies" Version="1.0.3" PrivateAssets="all" /></ItemGroup>""", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using RegistryClient.Http;
+            using RegistryClient.Outbox;
+            using RegistryClient.Outbox.Sqlite;
+            using RegistryClient.Validation;
+
+            var report = await new SubmissionValidator().ValidateAsync(File.ReadAllBytes(args[0]));
+            using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = new Uri("http://127.0.0.1:1/"), Token = "unused" });
+            using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".db"));
+            var queued = await new BatchSubmitter(client, outbox).EnqueueAsync(report.Submission!);
+            Console.WriteLine($"valid={report.IsValid} queued={queued.Outcome} pending={(await outbox.CountAsync()).Pending}");
+            """);
+
+        var build = await PackedLibraries.Dotnet(consumer, "build", "-c", "Release", "-warnaserror");
+
+        Assert.Contains(" 0 Warning(s)", build, StringComparison.Ordinal);
+        Assert.DoesNotContain(": warning ", build, StringComparison.Ordinal);
+        var exe = Path.Combine(consumer, "bin", "Release", "net48", "consumer.exe");
+        Assert.True(Directory.Exists(Path.Combine(consumer, "bin", "Release", "net48", "runtimes", "linux-x64", "native")), "the SQLite natives are not under runtimes/");
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync("mono", consumer, TimeSpan.FromMinutes(2), exe, Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Contains("valid=True queued=Queued pending=1", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("RegistryClient")]
     [InlineData("RegistryClient.Outbox.Sqlite")]
@@ -93,6 +131,8 @@ public sealed class PackageConsumerTests(PackedLibraries packages, ITestOutputHe
         var targets = package.Entries.Where(e => e.FullName.StartsWith("buildTransitive/", StringComparison.Ordinal)).Select(e => e.FullName);
 
         Assert.Equal(["buildTransitive/net462/RegistryClient.Outbox.Sqlite.targets"], targets);
+        using var core = ZipFile.OpenRead(Path.Combine(packages.Feed, $"RegistryClient.{packages.Version}.nupkg"));
+        Assert.Equal(["buildTransitive/net462/RegistryClient.targets"], core.Entries.Where(e => e.FullName.StartsWith("buildTransitive/", StringComparison.Ordinal)).Select(e => e.FullName));
     }
 
     /// <summary>A native library: by extension, or by sitting in a NuGet <c>runtimes/*/native</c> folder.</summary>
