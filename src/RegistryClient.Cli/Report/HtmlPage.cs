@@ -22,12 +22,13 @@ internal static class HtmlPage
         html.Append(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>");
         html.Append("""
             <style>
-            body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;max-width:62rem;color:#1b1b1b;background:#fff;line-height:1.4;padding:0 1rem}
+            body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem auto;max-width:76rem;color:#1b1b1b;background:#fff;line-height:1.4;padding:0 1rem}
             h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #005eb8;padding-bottom:.2rem}
             .muted{color:#4c4c4c}.tiles{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
             .tile{border:1px solid #d8dde0;border-radius:6px;padding:.6rem 1rem;min-width:8rem}.tile b{display:block;font-size:1.6rem}
             table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e8edee;vertical-align:top}
-            th{background:#f0f4f5}td{overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#595959}
+            th{background:#f0f4f5}td{overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#595959}
+            td.code,th.code,td.state{white-space:nowrap}table.fields{table-layout:fixed}table.fields col.field{width:55%}table.fields col.given{width:15%}
             .error{color:#a4231b;font-weight:600}.warning{color:#7a4a00;font-weight:600}.information{color:#1b1b1b}
             .bar{display:inline-block;height:.7rem;background:#005eb8;vertical-align:middle}.charts{display:flex;gap:2rem;flex-wrap:wrap}
             figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}
@@ -76,4 +77,10 @@ internal static class HtmlPage
     /// hostile id can neither break the page nor the encoder.
     /// </summary>
     public static string E(string? text) => Encoder.Encode(OutputText.ForLine(text ?? ""));
+
+    /// <summary>
+    /// A path or JSON Pointer, encoded, that may break only after a <c>/</c>: a narrow column then wraps it between its
+    /// segments, never inside a name (<c>/followUps/2/quali|tyOfLife</c>).
+    /// </summary>
+    public static string Path(string? text) => E(text).Replace("/", "/<wbr>", StringComparison.Ordinal);
 }

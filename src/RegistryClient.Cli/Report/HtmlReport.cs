@@ -60,7 +60,7 @@ internal static class HtmlReport
             var (documents, issues) = data.ByRule.GetValueOrDefault(code);
             var count = documents == 0 ? Num(documents) : $"<a href=\"#issues-{E(code)}\">{documents}</a>";
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr id=\"rule-{E(code)}\"{(documents == 0 ? " class=\"zero\"" : "")}><td>{E(code)}</td><td class=\"{E(severity)}\">{E(severity)}</td><td>{E(title)}</td><td>{E(source)}</td><td class=\"n\" data-count=\"{documents}\">{count}</td><td class=\"n\">{issues}</td></tr>");
+                $"<tr id=\"rule-{E(code)}\"{(documents == 0 ? " class=\"zero\"" : "")}><td class=\"code\">{E(code)}</td><td class=\"{E(severity)}\">{E(severity)}</td><td>{E(title)}</td><td>{HtmlPage.Path(source)}</td><td class=\"n\" data-count=\"{documents}\">{count}</td><td class=\"n\">{issues}</td></tr>");
         }
 
         html.Append("</tbody></table>");
@@ -85,7 +85,7 @@ internal static class HtmlReport
             var anchor = issue.Code == previous ? "" : $" id=\"issues-{E(issue.Code)}\"";
             previous = issue.Code;
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr{anchor} data-code=\"{E(issue.Code)}\"><td>{E(issue.Record)}</td><td><a href=\"#rule-{E(issue.Code)}\">{E(issue.Code)}</a></td><td class=\"{E(issue.Severity)}\">{E(issue.Severity)}</td><td><code>{E(issue.Pointer.Length == 0 ? "(the document)" : issue.Pointer)}</code></td><td>{E(issue.Message)}</td></tr>");
+                $"<tr{anchor} data-code=\"{E(issue.Code)}\"><td>{HtmlPage.Path(issue.Record)}</td><td class=\"code\"><a href=\"#rule-{E(issue.Code)}\">{E(issue.Code)}</a></td><td class=\"{E(issue.Severity)}\">{E(issue.Severity)}</td><td><code>{(issue.Pointer.Length == 0 ? "(the document)" : HtmlPage.Path(issue.Pointer))}</code></td><td>{E(issue.Message)}</td></tr>");
         }
 
         html.Append("</tbody></table>");
@@ -103,7 +103,7 @@ internal static class HtmlReport
             var unit = section is "followUps" ? "follow-up assessments" : "submissions";
             html.Append(CultureInfo.InvariantCulture,
                 $"<h3>{E(section)} <span class=\"muted\">(present in {data.SectionCount.GetValueOrDefault(section)} of {denominator} {unit}; shares below are of {denominator})</span></h3>");
-            html.Append(CultureInfo.InvariantCulture, $"<table id=\"completeness-{E(section)}\"><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Given</th><th scope=\"col\">Share</th></tr></thead><tbody>");
+            html.Append(CultureInfo.InvariantCulture, $"<table class=\"fields\" id=\"completeness-{E(section)}\"><colgroup><col class=\"field\"><col class=\"given\"><col></colgroup><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Given</th><th scope=\"col\">Share</th></tr></thead><tbody>");
             foreach (var field in fields)
             {
                 var present = data.Present.GetValueOrDefault((section, field));

@@ -270,7 +270,7 @@ internal sealed class ReportData
     {
         using var schema = JsonDocument.Parse(SubmissionSchema.ReadText());
         var definitions = schema.RootElement.GetProperty("definitions");
-        return new[] { ("patient", "patient"), ("presentation", "presentation"), ("governance", "governance"), ("procedure", "procedure"), ("outcome", "outcome"), ("followUps", "followUp") }
+        return new[] { ("submitter", "submitter"), ("patient", "patient"), ("presentation", "presentation"), ("governance", "governance"), ("procedure", "procedure"), ("outcome", "outcome"), ("followUps", "followUp") }
             .Select(s => (s.Item1, s.Item2, (IReadOnlyList<string>)definitions.GetProperty(s.Item2).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList()))
             .ToList();
     }

@@ -69,7 +69,7 @@ public sealed class ReportCommandTests : IDisposable
 
         var dom = await DumpDomAsync(html);
 
-        Assert.Matches("<tr id=\"issues-VR006\" data-code=\"VR006\"><td>RJ1-PMT-INVALID-VR006</td><td><a href=\"#rule-VR006\">VR006</a></td><td class=\"error\">error</td><td><code>/governance/consentRecorded</code></td>", dom);
+        Assert.Matches("<tr id=\"issues-VR006\" data-code=\"VR006\"><td>RJ1-PMT-INVALID-VR006</td><td class=\"code\"><a href=\"#rule-VR006\">VR006</a></td><td class=\"error\">error</td><td><code>/<wbr>governance/<wbr>consentRecorded</code></td>", dom);
         Assert.Contains("<a href=\"#issues-VR006\">1</a>", dom, StringComparison.Ordinal);
         var codes = Regex.Matches(dom, "<tr (?:id=\"[^\"]*\" )?data-code=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         var ruleOrder = Regex.Matches(dom, "<tr id=\"rule-([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
@@ -113,7 +113,7 @@ public sealed class ReportCommandTests : IDisposable
         var dom = await DumpDomAsync(html);
         Assert.Contains("data-label=\"not a registry code\" data-count=\"1\"", dom, StringComparison.Ordinal);
         Assert.Contains("<td>-HOSTILE</td>", dom, StringComparison.Ordinal);
-        Assert.Contains("<code>/patient</code>", dom, StringComparison.Ordinal); // the unknown name is not repeated, even in the pointer
+        Assert.Contains("<code>/<wbr>patient</code>", dom, StringComparison.Ordinal); // the unknown name is not repeated, even in the pointer
         Assert.Contains("no valid localRecordId", dom, StringComparison.Ordinal);
         Assert.Contains("\n\"'-HOSTILE\",", table.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
     }
@@ -129,6 +129,22 @@ public sealed class ReportCommandTests : IDisposable
         var documents = Samples.ValidFiles.Count() + Samples.InvalidFiles.Count();
         Assert.Matches($"id=\"case-mix-basis\">Each chart counts all {documents} submissions read, <strong>invalid ones included</strong>", dom);
         Assert.Matches($"id=\"completeness-basis\">The share of records that give each field. The denominator is every submission read \\({documents}, invalid ones included\\)", dom);
+        Assert.Matches("<table class=\"fields\" id=\"completeness-submitter\">.*<td>recordUpdatedAt</td><td class=\"n\">0</td>", dom); // the samples give none: a data manager sees it
+    }
+
+    /// <summary>A narrow column wraps a pointer between its segments and never splits a code ("SCHE/MA" before).</summary>
+    [Fact]
+    public async Task Report_KeepsCodesWhole_AndWrapsPointersOnlyBetweenSegments()
+    {
+        var html = Path.Combine(_directory, "report.html");
+        await CliRunner.RunAsync("report", Samples.InvalidDirectory, "--html", html);
+
+        var page = await File.ReadAllTextAsync(html);
+
+        Assert.Contains("td.code,th.code,td.state{white-space:nowrap}", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"code\"><a href=\"#rule-SCHEMA\">SCHEMA</a></td>", page, StringComparison.Ordinal);
+        Assert.Contains("<code>/<wbr>followUps/<wbr>2/<wbr>qualityOfLife/<wbr>score</code>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("overflow-wrap:anywhere", page, StringComparison.Ordinal);
     }
 
     internal static async Task<string> DumpDomAsync(string html)
