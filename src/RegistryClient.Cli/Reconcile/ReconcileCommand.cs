@@ -26,7 +26,7 @@ internal static class ReconcileCommand
         var format = new Option<string>("--format") { Description = "text, json, csv (a worklist) or html.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "csv", "html");
         var output = new Option<string?>("--output") { Description = "Write to this file instead of standard output." };
-        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, missing, registry-only, withdrawn) and list the follow-ups due.")
+        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, ahead, conflict, missing, registry-only, withdrawn) and list the follow-ups due.")
         {
             paths, profile, endpoint, tokenEnv, organisation, asOf, format, output,
         };
