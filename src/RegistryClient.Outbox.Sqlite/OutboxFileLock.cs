@@ -35,7 +35,11 @@ internal sealed class OutboxFileLock : IDisposable
                 return null;
             }
 
-            await TimeProviderDelay.Delay(time, PollInterval, cancellationToken).ConfigureAwait(false);
+#if NET8_0_OR_GREATER
+            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+#else
+            await TimeProviderTaskExtensions.Delay(time, PollInterval, cancellationToken).ConfigureAwait(false);
+#endif
         }
     }
 

@@ -91,14 +91,14 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new OutboxUnavailableException(OutboxProblem.Inaccessible, path,
-                $"The outbox {path} cannot be opened ({ex.GetType().Name}): check that its folder exists and is writable, or name another file with --outbox.", ex);
+                $"The outbox {path} cannot be opened ({ex.GetType().Name}): check that its folder exists and is writable.", ex);
         }
 
         if (fileLock is null)
         {
             var holder = await ReadLeaseHolderAsync(path).ConfigureAwait(false);
             throw new OutboxUnavailableException(OutboxProblem.InUse, path,
-                $"another registry submit is using {path} ({(holder is { } pid ? "pid " + pid.ToString(CultureInfo.InvariantCulture) : "pid unknown")}); wait for it to finish, or use another --outbox.");
+                $"Another process ({(holder is { } pid ? "pid " + pid.ToString(CultureInfo.InvariantCulture) : "pid unknown")}) is using the outbox {path}; wait for it to finish.");
         }
 #if NETFRAMEWORK
         NativeSqlite.EnsureLoaded(); // an AnyCPU .NET Framework app finds the native library under runtimes/ only this way
@@ -296,7 +296,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         if (version > SchemaVersion)
         {
             throw new OutboxUnavailableException(OutboxProblem.NewerFormat, _path,
-                $"The outbox {_path} was written by a newer RegistryClient (format {version}; this one knows up to {SchemaVersion}): run the newer registry tool, or use another --outbox.");
+                $"The outbox {_path} was written by a newer RegistryClient (format {version}; this one knows up to {SchemaVersion}): open it with that version.");
         }
 
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
@@ -433,7 +433,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize(body, RegistryJsonContext.Default.Submission) is { } submission ? SubmissionContentHash.Compute(submission) : null;
+            return SubmissionContentHash.Compute(SubmissionJson.Deserialize(body));
         }
         catch (JsonException)
         {
@@ -507,9 +507,9 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         13 => new OutboxUnavailableException(OutboxProblem.Full, _path,
             $"The outbox {_path} cannot record more: its disk is full. Free space there and run again (what the registry stored is recovered by the next run, never sent twice).", ex),
         5 or 6 => new OutboxUnavailableException(OutboxProblem.InUse, _path,
-            $"The outbox {_path} stayed locked by another connection: wait for the other process to finish, or use another --outbox.", ex),
+            $"The outbox {_path} stayed locked by another connection: wait for the other process to finish.", ex),
         _ => new OutboxUnavailableException(OutboxProblem.Inaccessible, _path,
-            $"The outbox {_path} cannot be read or written (SQLite error {ex.SqliteErrorCode}): check the file's permissions and disk, or use another --outbox.", ex),
+            $"The outbox {_path} cannot be read or written (SQLite error {ex.SqliteErrorCode}): check the file's permissions and disk.", ex),
     };
 
     private OutboxUnavailableException Corrupt(Exception? inner) => new(OutboxProblem.Corrupt, _path,

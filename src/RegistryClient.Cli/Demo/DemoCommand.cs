@@ -92,7 +92,7 @@ internal static class DemoCommand
             var report = await validator.ValidateAsync(document, cancellationToken);
             if (report.IsValid)
             {
-                valid.Add(JsonSerializer.Deserialize(document, RegistryJsonContext.Default.Submission)!);
+                valid.Add(report.Submission ?? SubmissionJson.Deserialize(document));
             }
             else
             {
@@ -209,7 +209,7 @@ internal static class DemoCommand
                     Submitter = episode.Submitter with { RecordUpdatedAt = new DateTimeOffset(assessed.AddHours(14), TimeSpan.Zero) },
                     FollowUps = [.. followUps, new FollowUp { Timepoint = timepoint, AssessmentDate = assessed, Patency = Patency.Patent, Rethrombosis = false, PulmonaryEmbolism = false, VillaltaTotal = 2 }],
                 };
-                var report = await validator.ValidateAsync(JsonSerializer.SerializeToUtf8Bytes(grown, RegistryJsonContext.Default.Submission), cancellationToken);
+                var report = await validator.ValidateAsync(SubmissionJson.SerializeToUtf8Bytes(grown), cancellationToken);
                 if (report.IsValid)
                 {
                     return (episode, grown, name);

@@ -100,7 +100,7 @@ internal static class SubmitCommand
                 }
                 catch (OutboxUnavailableException ex)
                 {
-                    await stderr.WriteLineAsync("registry submit: " + ex.Message);
+                    await stderr.WriteLineAsync("registry submit: " + OutboxText.Of(ex));
                     return ExitCodes.UsageOrInput;
                 }
             }

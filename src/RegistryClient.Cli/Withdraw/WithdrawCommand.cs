@@ -129,7 +129,7 @@ internal static class WithdrawCommand
         }
         catch (OutboxUnavailableException ex)
         {
-            await stderr.WriteLineAsync($"registry withdraw: the case is withdrawn, but its documents could not be erased from the outbox: {ex.Message} Run the same command again once the outbox is usable.");
+            await stderr.WriteLineAsync($"registry withdraw: the case is withdrawn, but its documents could not be erased from the outbox: {Submit.OutboxText.Of(ex)} Run the same command again once the outbox is usable.");
             return ExitCodes.UsageOrInput;
         }
     }

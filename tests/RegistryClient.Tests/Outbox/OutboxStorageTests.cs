@@ -248,7 +248,7 @@ public sealed class OutboxStorageTests : IDisposable
         var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => second);
 
         Assert.Equal(OutboxProblem.InUse, ex.Problem);
-        Assert.Equal($"another registry submit is using {OutboxPath} (pid {Environment.ProcessId}); wait for it to finish, or use another --outbox.", ex.Message);
+        Assert.Equal($"Another process (pid {Environment.ProcessId}) is using the outbox {OutboxPath}; wait for it to finish.", ex.Message);
     }
 
     [Fact]

@@ -222,7 +222,7 @@ public sealed partial class SubmitCommandTests : IDisposable
             await second.WaitForExitAsync();
 
             Assert.Equal(2, second.ExitCode);
-            Assert.Equal($"registry submit: another registry submit is using {OutboxPath} (pid {first.Id}); wait for it to finish, or use another --outbox.", stderr.Trim());
+            Assert.Equal($"registry submit: Another process (pid {first.Id}) is using the outbox {OutboxPath}; wait for it to finish. Or use another --outbox.", stderr.Trim());
         }
         finally
         {
