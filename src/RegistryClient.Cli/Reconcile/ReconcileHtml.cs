@@ -24,7 +24,16 @@ internal static class ReconcileHtml
         html.Append("Cases are named by local record id only: no NHS number, pseudonym or date of birth.</p>");
 
         html.Append("<div class=\"tiles\">");
-        Tile(html, "ascertainment", "Ascertainment", Worklist.Percent(s.Ascertainment));
+        Tile(html, "ascertainment", report.Activity is null ? "Ascertainment" : "Ascertainment (local list)", Worklist.Percent(s.Ascertainment));
+        if (report.Activity is { } a)
+        {
+            Tile(html, "coded-ascertainment", "Ascertainment (coded activity)", Worklist.Percent(a.Ascertainment));
+            Tile(html, "coded", "Coded episodes", Num(a.Coded));
+            Tile(html, "not-recorded", "Coded, not recorded", Num(a.NotRecorded));
+            Tile(html, "ambiguous", "Ambiguous", Num(a.Ambiguous));
+            Tile(html, "not-coded", "Recorded, not coded", Num(a.NotCoded));
+        }
+
         Tile(html, "local", "Local cases", Num(s.Local));
         Tile(html, "registry", "Registry cases", Num(s.Registry));
         Tile(html, "matched", "Matched", Num(s.Matched));
@@ -39,6 +48,11 @@ internal static class ReconcileHtml
         html.Append("</div>");
         html.Append(CultureInfo.InvariantCulture,
             $"<p class=\"muted\">Ascertainment = (matched + behind + ahead + conflict) / (local - withdrawn) = ({s.Matched} + {s.Behind} + {s.Ahead} + {s.Conflict}) / ({s.Local} - {s.Withdrawn}); 100% when no local case remains to count.</p>");
+        if (report.Activity is { } act)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p class=\"muted\">Ascertainment against coded activity = coded episodes on the registry / (coded episodes - those withdrawn) = {act.OnRegistry} / ({act.Coded} - {act.Withdrawn}). It counts the patients the hospital's own list never reached; local cases not coded are a coding gap and do not count against it.</p>");
+        }
 
         if (unreadable > 0)
         {
@@ -47,7 +61,22 @@ internal static class ReconcileHtml
         }
 
         html.Append("<h2>Ascertainment by procedure month</h2>");
-        MonthChart(html, report.ByProcedureMonth);
+        MonthChart(html, report.ByProcedureMonth.Where(m => m.Local > 0).ToList());
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Ascertainment against coded activity by procedure month</h2>");
+            var coded = report.ByProcedureMonth.Where(m => m.Coded > 0).ToList();
+            if (coded.Count == 0)
+            {
+                html.Append("<p id=\"chart-coded-ascertainment\">No coded episode to chart.</p>");
+            }
+            else
+            {
+                Bars(html, "chart-coded-ascertainment", "Share of each month's coded episodes that the registry holds (withdrawn cases not counted)",
+                    coded.Select(m => (Month(m.Month), m.CodedAscertainment, $"{Worklist.Percent(m.CodedAscertainment)} ({m.CodedOnRegistry} of {m.Coded - m.CodedWithdrawn})",
+                        $"data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.CodedOnRegistry}\" data-expected=\"{m.Coded - m.CodedWithdrawn}\"")).ToList());
+            }
+        }
 
         html.Append("<h2>Cases needing action</h2>");
         var cases = Worklist.Cases(report);
@@ -55,13 +84,22 @@ internal static class ReconcileHtml
             cases.Select(c => new[] { c.LocalRecordId, c.State, c.RegistryId ?? "", c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "", c.Action }).ToList(),
             "No case needs action.");
 
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Coded activity needing action</h2><p class=\"muted\">Coded episodes are named by the activity's own reference; record each one not recorded, and settle each ambiguous one by hand.</p>");
+            var activity = Worklist.Activity(report);
+            Table(html, "activity-worklist", ["Activity reference", "Local record id", "State", "Procedure date", "Action"],
+                activity.Select(w => new[] { w.ActivityRef ?? "", w.LocalRecordId, w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
+                "Every coded episode is recorded locally, and every local case is coded.");
+        }
+
         html.Append("<h2>Follow-ups needing action</h2>");
         var followUps = Worklist.FollowUps(report);
         Table(html, "follow-ups-worklist", ["Local record id", "Timepoint", "State", "Window opens", "Window closes", "Action"],
             followUps.Select(f => new[] { f.LocalRecordId, f.Item, f.State, Worklist.Date(f.WindowStart), Worklist.Date(f.WindowEnd), f.Action }).ToList(),
             "No follow-up is due or overdue.");
 
-        html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death.</p>");
+        html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death, and a death within a window closes it (not expected).</p>");
         var states = RegistryCode.All<FollowUpState>();
         Table(html, "follow-ups-by-timepoint", ["Timepoint", .. states],
             RegistryCode.All<FollowUpTimepoint>().Select(t => new[] { t }.Concat(states.Select(st =>
