@@ -86,11 +86,14 @@ internal static class ReconcileHtml
 
         if (report.Activity is not null)
         {
-            html.Append("<h2>Coded activity needing action</h2><p class=\"muted\">Coded episodes are named by the activity's own reference; record each one not recorded, and settle each ambiguous one by hand.</p>");
-            var activity = Worklist.Activity(report);
-            Table(html, "activity-worklist", ["Activity reference", "Local record id", "State", "Procedure date", "Action"],
-                activity.Select(w => new[] { w.ActivityRef ?? "", w.LocalRecordId, w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
-                "Every coded episode is recorded locally, and every local case is coded.");
+            html.Append("<h2>Coded episodes not recorded locally</h2><p class=\"muted\">The patients NICE HTG516 1.3 is about: coded as PMT for acute leg DVT but absent from the hospital's own list. They are named by the activity's own reference; record each one, and settle each ambiguous one by hand.</p>");
+            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"],
+                Worklist.CodedEpisodes(report).Select(w => new[] { w.ActivityRef ?? "", w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
+                "Every coded episode is recorded locally.");
+            html.Append("<h2>Local cases not coded</h2><p class=\"muted\">A coding gap for the coding team: these cases are in the local list but no coded activity matches them. They do not count against ascertainment.</p>");
+            Table(html, "coding-gaps", ["Local record id", "State", "Action"],
+                Worklist.CodingGaps(report).Select(w => new[] { w.LocalRecordId, w.State, w.Action }).ToList(),
+                "Every local case is coded.");
         }
 
         html.Append("<h2>Follow-ups needing action</h2>");

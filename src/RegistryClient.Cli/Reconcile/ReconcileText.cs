@@ -54,20 +54,30 @@ internal static class ReconcileText
             text.AppendLine("Ascertainment by procedure month (local list; coded activity):");
             foreach (var m in months)
             {
-                text.AppendLine($"  {m.Month:yyyy-MM}  local {Worklist.Percent(m.Ascertainment),6} ({m.OnRegistry} of {m.Local - m.Withdrawn})  coded {Worklist.Percent(m.CodedAscertainment),6} ({m.CodedOnRegistry} of {m.Coded - m.CodedWithdrawn})");
+                var local = m.Local > 0 ? $"{Worklist.Percent(m.Ascertainment),6} ({m.OnRegistry} of {m.Local - m.Withdrawn})" : "     - (none)";
+                var coded = m.Coded > 0 ? $"{Worklist.Percent(m.CodedAscertainment),6} ({m.CodedOnRegistry} of {m.Coded - m.CodedWithdrawn})" : "     - (none)";
+                text.AppendLine($"  {m.Month:yyyy-MM}  local {local,-20}  coded {coded}");
             }
 
-            var activity = Worklist.Activity(report);
-            if (activity.Count > 0)
+            // Activity episodes are named by the activity's own reference, never by NHS number.
+            var episodes = Worklist.CodedEpisodes(report);
+            if (episodes.Count > 0)
             {
                 text.AppendLine();
-                text.AppendLine($"Coded activity needing action ({activity.Count}):");
-                foreach (var item in activity)
+                text.AppendLine($"Coded episodes needing action ({episodes.Count}):");
+                var width = episodes.Max(e => OutputText.ForLine(e.ActivityRef ?? "").Length);
+                foreach (var item in episodes)
                 {
-                    // Activity episodes are named by the activity's own reference; coding gaps by localRecordId.
-                    var name = item.ActivityRef is { } reference ? "activity " + OutputText.ForLine(reference) : Worklist.Id(item.LocalRecordId);
-                    text.AppendLine($"  {name}  {item.State,-11}  {item.Action}");
+                    text.AppendLine($"  activity {OutputText.ForLine(item.ActivityRef ?? "").PadRight(width)}  {item.State,-11}  {item.Action}");
                 }
+            }
+
+            var gaps = Worklist.CodingGaps(report);
+            if (gaps.Count > 0)
+            {
+                text.AppendLine();
+                text.AppendLine($"Local cases not coded ({gaps.Count}; a coding gap for the coding team, not counted against ascertainment):");
+                text.AppendLine("  " + string.Join(", ", gaps.Select(g => Worklist.Id(g.LocalRecordId))));
             }
         }
 

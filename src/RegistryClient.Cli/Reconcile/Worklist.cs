@@ -43,7 +43,10 @@ internal static class Worklist
     /// The coded activity needing action (with <c>--activity</c>): coded episodes not recorded locally first (named by
     /// the activity's reference), then ambiguous ones, then local cases never coded (a coding gap).
     /// </summary>
-    public static IReadOnlyList<WorkItem> Activity(ReconciliationReport report) =>
+    public static IReadOnlyList<WorkItem> Activity(ReconciliationReport report) => [.. CodedEpisodes(report), .. CodingGaps(report)];
+
+    /// <summary>Coded episodes not recorded locally, then ambiguous ones: named by the activity's own reference.</summary>
+    public static IReadOnlyList<WorkItem> CodedEpisodes(ReconciliationReport report) =>
     [
         .. (report.ActivityEpisodes ?? []).Where(e => e.State == ActivityState.NotRecorded).Select(e => new WorkItem(
             "", "activity", RegistryCode.Of(e.State), null, null, null, null,
@@ -53,6 +56,11 @@ internal static class Worklist
             "", "activity", RegistryCode.Of(e.State), null, null, null, null,
             $"Decide which local case this is: it could be {string.Join(" or ", (e.Candidates ?? []).Select(Id))}, and nothing was matched.",
             e.ActivityRef, e.ProcedureDate)),
+    ];
+
+    /// <summary>Local cases no coded episode matched: a coding gap, reported apart from case finding.</summary>
+    public static IReadOnlyList<WorkItem> CodingGaps(ReconciliationReport report) =>
+    [
         .. report.Cases.Where(c => c.Coding == ActivityState.NotCoded).Select(c => new WorkItem(
             c.LocalRecordId, "coding", RegistryCode.Of(ActivityState.NotCoded), null, null, c.RegistryId, c.RegistryVersion,
             "Ask the coding team to code the procedure: no coded activity matches this case (a coding gap, not counted against ascertainment).")),
