@@ -174,7 +174,7 @@ internal static class ReconcileCommand
                 }
 
                 await stdout.WriteLineAsync(
-                    $"{report.Summary.Local} local case(s), {report.Summary.Registry} registry case(s): ascertainment {Worklist.Percent(report.Summary.Ascertainment)}; {Worklist.All(report).Count} item(s) need action; written to {file}.");
+                    $"{report.Summary.Local} local case(s), {report.Summary.Registry} registry case(s): ascertainment {Worklist.Percent(report.Summary.Ascertainment)}{(report.Activity is { } a ? $" ({Worklist.Percent(a.Ascertainment)} of {a.Coded} coded episode(s))" : "")}; {Worklist.All(report).Count} item(s) need action; written to {file}.");
             }
             else
             {

@@ -21,6 +21,11 @@ internal static class ReconcileHtml
             $"<p class=\"muted\">As of {E(Worklist.Date(report.AsOf))}; generated {E(generated.ToString("d MMMM yyyy HH:mm zzz", CultureInfo.InvariantCulture))} by RegistryClient. ");
         html.Append("NICE HTG516 1.3 asks that every patient having percutaneous mechanical thrombectomy for acute leg DVT is entered onto the registry. ");
         html.Append("This page compares the hospital's own list of episodes with the registry's cases, and lists the follow-ups due (windows of rule VR016). ");
+        if (report.Activity is not null)
+        {
+            html.Append("It also compares both with the hospital's coded clinical activity (case finding): coded episodes are named by the activity's own reference. ");
+        }
+
         html.Append("Cases are named by local record id only: no NHS number, pseudonym or date of birth.</p>");
 
         html.Append("<div class=\"tiles\">");
@@ -78,6 +83,14 @@ internal static class ReconcileHtml
             }
         }
 
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Coded episodes not recorded locally</h2><p class=\"muted\">The patients NICE HTG516 1.3 is about: coded as PMT for acute leg DVT but absent from the hospital's own list. They are named by the activity's own reference; record each one, and settle each ambiguous one by hand.</p>");
+            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"],
+                Worklist.CodedEpisodes(report).Select(w => new[] { w.ActivityRef ?? "", w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
+                "Every coded episode is recorded locally.");
+        }
+
         html.Append("<h2>Cases needing action</h2>");
         var cases = Worklist.Cases(report);
         Table(html, "cases-worklist", ["Local record id", "State", "Registry id", "Registry version", "Action"],
@@ -86,10 +99,6 @@ internal static class ReconcileHtml
 
         if (report.Activity is not null)
         {
-            html.Append("<h2>Coded episodes not recorded locally</h2><p class=\"muted\">The patients NICE HTG516 1.3 is about: coded as PMT for acute leg DVT but absent from the hospital's own list. They are named by the activity's own reference; record each one, and settle each ambiguous one by hand.</p>");
-            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"],
-                Worklist.CodedEpisodes(report).Select(w => new[] { w.ActivityRef ?? "", w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
-                "Every coded episode is recorded locally.");
             html.Append("<h2>Local cases not coded</h2><p class=\"muted\">A coding gap for the coding team: these cases are in the local list but no coded activity matches them. They do not count against ascertainment.</p>");
             Table(html, "coding-gaps", ["Local record id", "State", "Action"],
                 Worklist.CodingGaps(report).Select(w => new[] { w.LocalRecordId, w.State, w.Action }).ToList(),
