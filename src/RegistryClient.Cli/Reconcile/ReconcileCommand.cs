@@ -10,8 +10,10 @@ namespace RegistryClient.Cli.Reconcile;
 
 /// <summary>
 /// <c>registry reconcile</c>: the hospital's own episodes against the registry's cases for the organisation, and the
-/// follow-ups due (DESIGN.md, "Reconciliation"). Exit 0 when complete; 1 when a case is missing or behind or a
-/// follow-up is overdue; 2 on usage, input or connection errors.
+/// follow-ups due (DESIGN.md, "Reconciliation"); with <c>--activity</c>, also against the hospital's coded clinical
+/// activity (case finding: coded, notRecorded, notCoded, ambiguous). Exit 0 when complete; 1 when a case is missing or
+/// behind, a follow-up is overdue, or a coded episode is not recorded, ambiguous or not on the registry; 2 on usage,
+/// input or connection errors (a duplicate localRecordId, a bad activity row, a registry list that never ends).
 /// </summary>
 internal static class ReconcileCommand
 {
@@ -30,7 +32,7 @@ internal static class ReconcileCommand
         var activityProfile = new Option<string?>("--activity-profile") { Description = "The activity profile: the extract's columns and the codes that count as PMT for acute leg DVT." };
         var matchDays = new Option<int>("--match-days") { Description = "How many days apart a coded and a local procedure date may be and still match.", DefaultValueFactory = _ => 3 };
         var keyEnv = new Option<string>("--pseudonym-key-env") { Description = "The environment variable holding the trust's pseudonymisation key (hex or base64, 32 bytes or more), when one side holds NHS numbers and the other pseudonyms.", DefaultValueFactory = _ => "REGISTRY_PSEUDONYM_KEY" };
-        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, missing, registry-only, withdrawn) and list the follow-ups due.")
+        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, missing, registry-only, withdrawn), list the follow-ups due, and with --activity find coded procedures the local list lacks.")
         {
             paths, profile, endpoint, tokenEnv, organisation, asOf, format, output, activity, activityProfile, matchDays, keyEnv,
         };

@@ -194,6 +194,27 @@ public sealed class ReconcileActivityTests : IDisposable
         Assert.Equal(0, sandbox.Requests);
     }
 
+    [Theory]
+    [InlineData("--match-days", "-1")]
+    [InlineData("--match-days", "400")]
+    [InlineData("--activity-profile", "x.json")] // without --activity
+    public async Task ActivityUsageErrors_ExitTwo_BeforeAnyRequest(string option, string value)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var args = new List<string> { "reconcile", WriteLocal([Case("CASE-A")]), "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", SandboxTokenVariable, option, value };
+        if (option == "--match-days")
+        {
+            args.AddRange(["--activity", Activity, "--activity-profile", ActivityProfile]);
+        }
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync([.. args]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("registry reconcile: ", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, sandbox.Requests);
+    }
+
     [Fact]
     public async Task ActivityProfileMistakes_AreLocatedByLine_ExitTwo()
     {
