@@ -67,6 +67,14 @@ internal static class ActivityExtract
                 continue;
             }
 
+            // A code cell that cannot be decoded might hold a PMT code: skipping the row would hide that patient.
+            if (row.Undecodable is { Count: > 0 } undecodable && undecodable.Where(i => codeAt.Contains(i)).DefaultIfEmpty(-1).First() is var codeCell and >= 0)
+            {
+                result.Errors.Add(new MappingError(source, row.Row, profile.CodeColumns![Array.IndexOf(codeAt, codeCell)],
+                    "The cell has bytes that are not valid in the extract's encoding; declare it in input.encoding."));
+                continue;
+            }
+
             if (!IsCoded(row, codeAt, profile.CodeSplit, pmt))
             {
                 continue;

@@ -52,6 +52,20 @@ public sealed class ActivityExtractTests
             result.Episodes.Select(e => (e.Reference, e.NhsNumber!, e.ProcedureDate, e.Side)));
     }
 
+    /// <summary>A code cell in another encoding than declared might hold a PMT code: an error, not a row skipped as uncoded.</summary>
+    [Fact]
+    public async Task AnUndecodableCodeCell_IsALocatedError_NotASkippedRow()
+    {
+        var bytes = Encoding.UTF8.GetBytes("Case,NHS,Date,Side,Primary,Secondary\r\nA-1,9990001014,17/01/2024,L,Q991,\r\nA-2,9990002029,18/01/2024,L,Q99\u0001,\r\n").ToArray();
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xE9; // a Windows-1252 byte in a UTF-8 extract
+
+        var result = await ActivityExtract.ReadAsync(Load("csv"), new MemoryStream(bytes), "activity.csv", CancellationToken.None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, "Primary"), (error.Row, error.Column));
+        Assert.Equal(["A-1"], result.Episodes.Select(e => e.Reference));
+    }
+
     [Fact]
     public async Task AMissingColumn_IsAHeaderError_NamingTheClosest_AndNothingIsRead()
     {
