@@ -18,6 +18,7 @@ internal static class LocalEpisodes
         IReadOnlyList<string> paths, string? profilePath, TextWriter stderr, CancellationToken cancellationToken)
     {
         var submissions = new List<Submission>();
+        var positions = new List<string>();
         var inputErrors = false;
         var unreadable = 0;
         if (profilePath is null)
@@ -28,6 +29,7 @@ internal static class LocalEpisodes
                 if (report.Submission is { } submission)
                 {
                     submissions.Add(submission);
+                    positions.Add($"{display}:{document.StartLine}:{document.StartColumn} (document {document.Index})");
                     brokenRules += report.IsValid ? 0 : 1;
                     return;
                 }
@@ -42,7 +44,7 @@ internal static class LocalEpisodes
             }, cancellationToken);
 
             await NoteBrokenRulesAsync(stderr, brokenRules);
-            return (submissions, unreadable, inputErrors);
+            return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, stderr));
         }
 
         var (profile, profileFailed) = await LoadProfileAsync(profilePath, stderr, cancellationToken);
@@ -72,6 +74,7 @@ internal static class LocalEpisodes
                     if (MappedEpisode.ToSubmission(result) is { } submission)
                     {
                         submissions.Add(submission);
+                        positions.Add($"{path}:{result.Row}");
                         continue;
                     }
 
@@ -96,14 +99,39 @@ internal static class LocalEpisodes
         }
 
         await NoteBrokenRulesAsync(stderr, refused.Count, refused);
-        return (submissions, unreadable, inputErrors);
+        return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, stderr));
+    }
+
+    /// <summary>
+    /// Two local documents with one <c>localRecordId</c> are an input error naming both positions: which one is the
+    /// case's current state is the hospital's to say, and taking either made the verdict depend on input order.
+    /// </summary>
+    private static async Task<bool> DuplicatesAsync(List<Submission> submissions, List<string> positions, TextWriter stderr)
+    {
+        var first = new Dictionary<(string, string), int>();
+        var found = false;
+        for (var i = 0; i < submissions.Count; i++)
+        {
+            var key = (submissions[i].Submitter.OrganisationCode, submissions[i].LocalRecordId);
+            if (first.TryGetValue(key, out var earlier))
+            {
+                await stderr.WriteLineAsync(
+                    $"{positions[i]}: error INPUT: localRecordId {Worklist.Id(submissions[i].LocalRecordId)} is also the id of the episode at {positions[earlier]}; each case must be listed once.");
+                found = true;
+                continue;
+            }
+
+            first[key] = i;
+        }
+
+        return found;
     }
 
     private static async Task NoteBrokenRulesAsync(TextWriter stderr, int count, IReadOnlyList<string>? ids = null)
     {
         if (count > 0)
         {
-            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(OutputText.ForLine))})" : "";
+            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(Worklist.Id))})" : "";
             await stderr.WriteLineAsync($"registry reconcile: note: {count} local episode(s) break validation rules{named}; the registry refuses them until they are fixed (see registry validate).");
         }
     }

@@ -10,8 +10,10 @@ namespace RegistryClient.Cli.Reconcile;
 
 /// <summary>
 /// <c>registry reconcile</c>: the hospital's own episodes against the registry's cases for the organisation, and the
-/// follow-ups due (DESIGN.md, "Reconciliation"). Exit 0 when complete; 1 when a case is missing or behind or a
-/// follow-up is overdue; 2 on usage, input or connection errors.
+/// follow-ups due (DESIGN.md, "Reconciliation"); with <c>--activity</c>, also against the hospital's coded clinical
+/// activity (case finding: coded, notRecorded, notCoded, ambiguous). Exit 0 when complete; 1 when a case is missing or
+/// behind, a follow-up is overdue, or a coded episode is not recorded, ambiguous or not on the registry; 2 on usage,
+/// input or connection errors (a duplicate localRecordId, a bad activity row, a registry list that never ends).
 /// </summary>
 internal static class ReconcileCommand
 {
@@ -26,9 +28,13 @@ internal static class ReconcileCommand
         var format = new Option<string>("--format") { Description = "text, json, csv (a worklist) or html.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "csv", "html");
         var output = new Option<string?>("--output") { Description = "Write to this file instead of standard output." };
-        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, ahead, conflict, missing, registry-only, withdrawn) and list the follow-ups due.")
+        var activity = new Option<string?>("--activity") { Description = "Case finding: compare with this coded clinical activity (a PAS or theatre coding extract, CSV or xlsx)." };
+        var activityProfile = new Option<string?>("--activity-profile") { Description = "The activity profile: the extract's columns and the codes that count as PMT for acute leg DVT." };
+        var matchDays = new Option<int>("--match-days") { Description = "How many days apart a coded and a local procedure date may be and still match.", DefaultValueFactory = _ => 3 };
+        var keyEnv = new Option<string>("--pseudonym-key-env") { Description = "The environment variable holding the trust's pseudonymisation key (hex or base64, 32 bytes or more), when one side holds NHS numbers and the other pseudonyms.", DefaultValueFactory = _ => "REGISTRY_PSEUDONYM_KEY" };
+        var command = new Command("reconcile", "Compare the local episodes with the registry's cases (matched, behind, ahead, conflict, missing, registry-only, withdrawn), list the follow-ups due, and with --activity find coded procedures the local list lacks.")
         {
-            paths, profile, endpoint, tokenEnv, organisation, asOf, format, output,
+            paths, profile, endpoint, tokenEnv, organisation, asOf, format, output, activity, activityProfile, matchDays, keyEnv,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -54,6 +60,32 @@ internal static class ReconcileCommand
             if (string.IsNullOrEmpty(token))
             {
                 return await Usage(stderr, $"set the bearer token in the environment variable {parse.GetValue(tokenEnv)} (or name another with --token-env).");
+            }
+
+            if (parse.GetValue(matchDays) is < 0 or > 366)
+            {
+                return await Usage(stderr, "--match-days must be a number of days from 0 to 366.");
+            }
+
+            if (parse.GetValue(activity) is null && parse.GetValue(activityProfile) is not null)
+            {
+                return await Usage(stderr, "--activity-profile reads the extract named by --activity: name it.");
+            }
+
+            var (key, keyProblem) = ActivityInput.Key(parse.GetValue(keyEnv)!);
+            if (keyProblem is not null)
+            {
+                return await Usage(stderr, keyProblem);
+            }
+
+            IReadOnlyList<CodedEpisode>? coded = null;
+            if (parse.GetValue(activity) is { } activityPath)
+            {
+                coded = await ActivityInput.ReadAsync(activityPath, parse.GetValue(activityProfile), stderr, cancellationToken);
+                if (coded is null)
+                {
+                    return ExitCodes.UsageOrInput;
+                }
             }
 
             var (local, unreadable, inputErrors) = await LocalEpisodes.ReadAsync(parse.GetValue(paths)!, parse.GetValue(profile), stderr, cancellationToken);
@@ -110,6 +142,20 @@ internal static class ReconcileCommand
                 }
             }
 
+            if (coded is not null)
+            {
+                try
+                {
+                    report = ActivityMatcher.Apply(report, local, coded, new ActivityMatchOptions { MatchDays = parse.GetValue(matchDays), PseudonymKey = key });
+                }
+                catch (ArgumentException ex)
+                {
+                    // The messages name no patient: the key's absence, or an activity reference used twice.
+                    return await Usage(stderr, OutputText.ForLine(ex.Message.Split(new[] { " (Parameter" }, StringSplitOptions.None)[0].TrimEnd('.'))
+                        + (ex.ParamName == "key" ? $" (set it in {parse.GetValue(keyEnv)}, or name another variable with --pseudonym-key-env)." : "."));
+                }
+            }
+
             var rendered = parse.GetValue(format) switch
             {
                 "json" => report.ToJson() + "\n",
@@ -130,7 +176,7 @@ internal static class ReconcileCommand
                 }
 
                 await stdout.WriteLineAsync(
-                    $"{report.Summary.Local} local case(s), {report.Summary.Registry} registry case(s): ascertainment {Worklist.Percent(report.Summary.Ascertainment)}; {Worklist.All(report).Count} item(s) need action; written to {file}.");
+                    $"{report.Summary.Local} local case(s), {report.Summary.Registry} registry case(s): ascertainment {Worklist.Percent(report.Summary.Ascertainment)}{(report.Activity is { } a ? $" ({Worklist.Percent(a.Ascertainment)} of {a.Coded} coded episode(s))" : "")}; {Worklist.All(report).Count} item(s) need action; written to {file}.");
             }
             else
             {
@@ -146,9 +192,11 @@ internal static class ReconcileCommand
     private static async Task<string> CsvAsync(ReconciliationReport report, CancellationToken cancellationToken)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        await CsvTable.WriteAsync(writer, ["localRecordId", "item", "state", "windowStart", "windowEnd", "registryId", "registryVersion", "action"],
+        var activity = report.Activity is not null; // the activity's two columns only with --activity, so the worklist is unchanged without it
+        await CsvTable.WriteAsync(writer,
+            ["localRecordId", "item", "state", "windowStart", "windowEnd", "registryId", "registryVersion", "action", .. activity ? new[] { "activityRef", "procedureDate" } : []],
             Worklist.All(report).Select(w => (IReadOnlyList<string?>)[w.LocalRecordId, w.Item, w.State, Worklist.Date(w.WindowStart), Worklist.Date(w.WindowEnd),
-                w.RegistryId, w.RegistryVersion?.ToString(CultureInfo.InvariantCulture), w.Action]),
+                w.RegistryId, w.RegistryVersion?.ToString(CultureInfo.InvariantCulture), w.Action, .. activity ? new[] { w.ActivityRef, Worklist.Date(w.ProcedureDate) } : []]),
             cancellationToken);
         return writer.ToString();
     }

@@ -21,10 +21,24 @@ internal static class ReconcileHtml
             $"<p class=\"muted\">As of {E(Worklist.Date(report.AsOf))}; generated {E(generated.ToString("d MMMM yyyy HH:mm zzz", CultureInfo.InvariantCulture))} by RegistryClient. ");
         html.Append("NICE HTG516 1.3 asks that every patient having percutaneous mechanical thrombectomy for acute leg DVT is entered onto the registry. ");
         html.Append("This page compares the hospital's own list of episodes with the registry's cases, and lists the follow-ups due (windows of rule VR016). ");
+        if (report.Activity is not null)
+        {
+            html.Append("It also compares both with the hospital's coded clinical activity (case finding): coded episodes are named by the activity's own reference. ");
+        }
+
         html.Append("Cases are named by local record id only: no NHS number, pseudonym or date of birth.</p>");
 
         html.Append("<div class=\"tiles\">");
-        Tile(html, "ascertainment", "Ascertainment", Worklist.Percent(s.Ascertainment));
+        Tile(html, "ascertainment", report.Activity is null ? "Ascertainment" : "Ascertainment (local list)", Worklist.Percent(s.Ascertainment));
+        if (report.Activity is { } a)
+        {
+            Tile(html, "coded-ascertainment", "Ascertainment (coded activity)", Worklist.Percent(a.Ascertainment));
+            Tile(html, "coded", "Coded episodes", Num(a.Coded));
+            Tile(html, "not-recorded", "Coded, not recorded", Num(a.NotRecorded));
+            Tile(html, "ambiguous", "Ambiguous", Num(a.Ambiguous));
+            Tile(html, "not-coded", "Recorded, not coded", Num(a.NotCoded));
+        }
+
         Tile(html, "local", "Local cases", Num(s.Local));
         Tile(html, "registry", "Registry cases", Num(s.Registry));
         Tile(html, "matched", "Matched", Num(s.Matched));
@@ -39,6 +53,11 @@ internal static class ReconcileHtml
         html.Append("</div>");
         html.Append(CultureInfo.InvariantCulture,
             $"<p class=\"muted\">Ascertainment = (matched + behind + ahead + conflict) / (local - withdrawn) = ({s.Matched} + {s.Behind} + {s.Ahead} + {s.Conflict}) / ({s.Local} - {s.Withdrawn}); 100% when no local case remains to count.</p>");
+        if (report.Activity is { } act)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p class=\"muted\">Ascertainment against coded activity = coded episodes on the registry / (coded episodes - those withdrawn) = {act.OnRegistry} / ({act.Coded} - {act.Withdrawn}). It counts the patients the hospital's own list never reached; local cases not coded are a coding gap and do not count against it.</p>");
+        }
 
         if (unreadable > 0)
         {
@@ -47,7 +66,30 @@ internal static class ReconcileHtml
         }
 
         html.Append("<h2>Ascertainment by procedure month</h2>");
-        MonthChart(html, report.ByProcedureMonth);
+        MonthChart(html, report.ByProcedureMonth.Where(m => m.Local > 0).ToList());
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Ascertainment against coded activity by procedure month</h2>");
+            var coded = report.ByProcedureMonth.Where(m => m.Coded > 0).ToList();
+            if (coded.Count == 0)
+            {
+                html.Append("<p id=\"chart-coded-ascertainment\">No coded episode to chart.</p>");
+            }
+            else
+            {
+                Bars(html, "chart-coded-ascertainment", "Share of each month's coded episodes that the registry holds (withdrawn cases not counted)",
+                    coded.Select(m => (Month(m.Month), m.CodedAscertainment, $"{Worklist.Percent(m.CodedAscertainment)} ({m.CodedOnRegistry} of {m.Coded - m.CodedWithdrawn})",
+                        $"data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.CodedOnRegistry}\" data-expected=\"{m.Coded - m.CodedWithdrawn}\"")).ToList());
+            }
+        }
+
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Coded episodes not recorded locally</h2><p class=\"muted\">The patients NICE HTG516 1.3 is about: coded as PMT for acute leg DVT but absent from the hospital's own list. They are named by the activity's own reference; record each one, and settle each ambiguous one by hand.</p>");
+            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"],
+                Worklist.CodedEpisodes(report).Select(w => new[] { w.ActivityRef ?? "", w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
+                "Every coded episode is recorded locally.");
+        }
 
         html.Append("<h2>Cases needing action</h2>");
         var cases = Worklist.Cases(report);
@@ -55,13 +97,21 @@ internal static class ReconcileHtml
             cases.Select(c => new[] { c.LocalRecordId, c.State, c.RegistryId ?? "", c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "", c.Action }).ToList(),
             "No case needs action.");
 
+        if (report.Activity is not null)
+        {
+            html.Append("<h2>Local cases not coded</h2><p class=\"muted\">A coding gap for the coding team: these cases are in the local list but no coded activity matches them. They do not count against ascertainment.</p>");
+            Table(html, "coding-gaps", ["Local record id", "State", "Action"],
+                Worklist.CodingGaps(report).Select(w => new[] { w.LocalRecordId, w.State, w.Action }).ToList(),
+                "Every local case is coded.");
+        }
+
         html.Append("<h2>Follow-ups needing action</h2>");
         var followUps = Worklist.FollowUps(report);
         Table(html, "follow-ups-worklist", ["Local record id", "Timepoint", "State", "Window opens", "Window closes", "Action"],
             followUps.Select(f => new[] { f.LocalRecordId, f.Item, f.State, Worklist.Date(f.WindowStart), Worklist.Date(f.WindowEnd), f.Action }).ToList(),
             "No follow-up is due or overdue.");
 
-        html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death.</p>");
+        html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death, and a death within a window closes it (not expected).</p>");
         var states = RegistryCode.All<FollowUpState>();
         Table(html, "follow-ups-by-timepoint", ["Timepoint", .. states],
             RegistryCode.All<FollowUpTimepoint>().Select(t => new[] { t }.Concat(states.Select(st =>

@@ -6,7 +6,8 @@ namespace RegistryClient.Cli.Reconcile;
 
 /// <summary>One case or follow-up needing action, for a data manager. Named by <c>localRecordId</c> only.</summary>
 internal sealed record WorkItem(
-    string LocalRecordId, string Item, string State, DateTime? WindowStart, DateTime? WindowEnd, string? RegistryId, int? RegistryVersion, string Action);
+    string LocalRecordId, string Item, string State, DateTime? WindowStart, DateTime? WindowEnd, string? RegistryId, int? RegistryVersion, string Action,
+    string? ActivityRef = null, DateTime? ProcedureDate = null);
 
 /// <summary>What needs doing after a reconciliation: cases first (missing, conflict, behind, ahead, registry-only), then follow-ups (overdue, due).</summary>
 internal static class Worklist
@@ -38,11 +39,41 @@ internal static class Worklist
                 : $"Record the {RegistryCode.Of(f.Timepoint)} follow-up by {Date(f.WindowEnd)}."))
         .ToList();
 
-    public static IReadOnlyList<WorkItem> All(ReconciliationReport report) => [.. Cases(report), .. FollowUps(report)];
+    /// <summary>
+    /// The coded activity needing action (with <c>--activity</c>): coded episodes not recorded locally first (named by
+    /// the activity's reference), then ambiguous ones, then local cases never coded (a coding gap).
+    /// </summary>
+    public static IReadOnlyList<WorkItem> Activity(ReconciliationReport report) => [.. CodedEpisodes(report), .. CodingGaps(report)];
+
+    /// <summary>Coded episodes not recorded locally, then ambiguous ones: named by the activity's own reference.</summary>
+    public static IReadOnlyList<WorkItem> CodedEpisodes(ReconciliationReport report) =>
+    [
+        .. (report.ActivityEpisodes ?? []).Where(e => e.State == ActivityState.NotRecorded).Select(e => new WorkItem(
+            "", "activity", RegistryCode.Of(e.State), null, null, null, null,
+            $"Record the case and submit it: the activity codes a PMT for acute leg DVT on {Date(e.ProcedureDate)} that the local list lacks (NICE HTG516 1.3).",
+            e.ActivityRef, e.ProcedureDate)),
+        .. (report.ActivityEpisodes ?? []).Where(e => e.State == ActivityState.Ambiguous).Select(e => new WorkItem(
+            "", "activity", RegistryCode.Of(e.State), null, null, null, null,
+            $"Decide which local case this is: it could be {string.Join(" or ", (e.Candidates ?? []).Select(Id))}, and nothing was matched.",
+            e.ActivityRef, e.ProcedureDate)),
+    ];
+
+    /// <summary>Local cases no coded episode matched: a coding gap, reported apart from case finding.</summary>
+    public static IReadOnlyList<WorkItem> CodingGaps(ReconciliationReport report) =>
+    [
+        .. report.Cases.Where(c => c.Coding == ActivityState.NotCoded).Select(c => new WorkItem(
+            c.LocalRecordId, "coding", RegistryCode.Of(ActivityState.NotCoded), null, null, c.RegistryId, c.RegistryVersion,
+            "Ask the coding team to code the procedure: no coded activity matches this case (a coding gap, not counted against ascertainment).")),
+    ];
+
+    public static IReadOnlyList<WorkItem> All(ReconciliationReport report) => [.. Cases(report), .. Activity(report), .. FollowUps(report)];
 
     public static string Date(DateTime date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
     public static string Date(DateTime? date) => date is { } d ? Date(d) : "";
+
+    /// <summary>The one place a <c>localRecordId</c> is written into a line of text output.</summary>
+    public static string Id(string localRecordId) => OutputText.ForLine(localRecordId);
 
     public static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -79,7 +79,10 @@ internal static class WithdrawCommand
                 }
                 catch (RegistryException ex)
                 {
-                    await stderr.WriteLineAsync($"registry withdraw: the registry could not answer ({(ex.Status is { } s ? "HTTP " + s.ToString(CultureInfo.InvariantCulture) : "no response")}); nothing was withdrawn. Run again later.");
+                    // Without a status the message says what went wrong (no response, or a list that never ends); it holds no submitted value.
+                    await stderr.WriteLineAsync(ex.Status is { } s
+                        ? $"registry withdraw: the registry could not answer (HTTP {s.ToString(CultureInfo.InvariantCulture)}); nothing was withdrawn. Run again later."
+                        : $"registry withdraw: {OutputText.ForLine(ex.Message.TrimEnd('.'))}; nothing was withdrawn.");
                     return ExitCodes.UsageOrInput;
                 }
 

@@ -8,6 +8,12 @@ internal sealed class CaseFinder(IRegistryApi api, TimeProvider time)
 {
     private const int PageSize = 1000;
 
+    /// <summary>
+    /// The most pages one listing reads: 10 million cases at the largest page size, far beyond any organisation, so
+    /// only a registry whose cursors never end reaches it.
+    /// </summary>
+    internal const int MaxPages = 10_000;
+
     public Task<RegistryAnswer<ReceiptList>> PageAsync(string organisationCode, string? cursor, int pageSize, CancellationToken cancellationToken) =>
         RegistryTransport.CallAsync(a => api.ListSubmissionsAsync(organisationCode, cursor, pageSize, a, cancellationToken), time, cancellationToken);
 
@@ -15,6 +21,7 @@ internal sealed class CaseFinder(IRegistryApi api, TimeProvider time)
     {
         var attempts = 0;
         string? cursor = null;
+        var paging = new CursorGuard("Finding a case");
         do
         {
             var page = await PageAsync(organisationCode, cursor, PageSize, cancellationToken).ConfigureAwait(false);
@@ -33,7 +40,7 @@ internal sealed class CaseFinder(IRegistryApi api, TimeProvider time)
                 }
             }
 
-            cursor = list.NextCursor;
+            cursor = paging.Next(list.NextCursor);
         }
         while (!string.IsNullOrEmpty(cursor));
 
@@ -43,3 +50,36 @@ internal sealed class CaseFinder(IRegistryApi api, TimeProvider time)
 
 /// <summary>The case found (null when the registry has none), or the answer that stopped the search.</summary>
 internal sealed record FoundCase(SubmissionReceipt? Case, RegistryAnswer<ReceiptList>? Error, int Attempts);
+
+/// <summary>
+/// Stops a listing that would never end: a registry that hands back a cursor it gave before (or more pages than
+/// <see cref="CaseFinder.MaxPages"/>) would otherwise keep <c>reconcile</c> and <c>withdraw</c> paging forever.
+/// </summary>
+internal sealed class CursorGuard(string what)
+{
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private int _pages = 1;
+
+    /// <summary>The cursor of the next page, after checking it is new and the page cap is not reached.</summary>
+    /// <exception cref="RegistryException">The cursor repeats an earlier one, or the listing passed the page cap.</exception>
+    public string? Next(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return cursor;
+        }
+
+        // The cursor is the registry's opaque token, not a patient identifier, but it is left out: it says nothing useful.
+        if (!_seen.Add(cursor!))
+        {
+            throw new RegistryException($"{what}: the registry returned the cursor of an earlier page again after {_pages} page(s), so its list would never end; it was not read further.");
+        }
+
+        if (++_pages > CaseFinder.MaxPages)
+        {
+            throw new RegistryException($"{what}: the registry's list went on past {CaseFinder.MaxPages} pages, so it was not read further.");
+        }
+
+        return cursor;
+    }
+}

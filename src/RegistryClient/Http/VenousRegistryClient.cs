@@ -113,7 +113,8 @@ public class VenousRegistryClient : IDisposable
     /// <param name="reason">Why the case is withdrawn.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns><see cref="SubmissionStatus.Withdrawn"/> with the tombstone receipt, <see cref="SubmissionStatus.NotFound"/>, or why not.</returns>
-    /// <exception cref="RegistryException">The registry answered a status its API does not promise.</exception>
+    /// <exception cref="RegistryException">The registry answered a status its API does not promise, or its list of cases
+    /// (read to find the case) would never end.</exception>
     public virtual async Task<SubmissionResult> WithdrawAsync(string organisationCode, string localRecordId, WithdrawalReason reason, CancellationToken cancellationToken = default)
     {
         RequireText(organisationCode, nameof(organisationCode));
@@ -184,7 +185,8 @@ public class VenousRegistryClient : IDisposable
     /// The case the registry holds for (<paramref name="organisationCode"/>, <paramref name="localRecordId"/>), withdrawn
     /// or not, or null when it has none. The API has no lookup by local id, so this pages through the organisation's cases.
     /// </summary>
-    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation, or
+    /// its list would never end (a <c>nextCursor</c> it gave before, or more than 10,000 pages).</exception>
     public virtual async Task<SubmissionReceipt?> FindCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default)
     {
         RequireText(organisationCode, nameof(organisationCode));
@@ -200,7 +202,8 @@ public class VenousRegistryClient : IDisposable
     /// <param name="organisationCode">The organisation whose cases to list; the token must be bound to it.</param>
     /// <param name="pageSize">Cases per request, 1-1000.</param>
     /// <param name="cancellationToken">Stops the enumeration.</param>
-    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation.</exception>
+    /// <exception cref="RegistryException">The registry could not answer, or refused the credentials or the organisation, or
+    /// its list would never end (a <c>nextCursor</c> it gave before, or more than 10,000 pages).</exception>
     public virtual async IAsyncEnumerable<SubmissionReceipt> ListSubmissionsAsync(
         string organisationCode,
         int pageSize = 500,
@@ -213,6 +216,7 @@ public class VenousRegistryClient : IDisposable
         }
 
         var pages = new CaseFinder(_api, _time);
+        var paging = new CursorGuard("Listing cases");
         string? cursor = null;
         do
         {
@@ -227,7 +231,7 @@ public class VenousRegistryClient : IDisposable
                 yield return receipt;
             }
 
-            cursor = list.NextCursor;
+            cursor = paging.Next(list.NextCursor);
         }
         while (!string.IsNullOrEmpty(cursor));
     }

@@ -17,14 +17,17 @@ namespace RegistryClient.Reconciliation;
 /// <see cref="CaseState.Behind"/> when the registry would accept the local content as its next version,
 /// <see cref="CaseState.Ahead"/> when it would refuse it as stale (older by <c>recordUpdatedAt</c>, or equal to a
 /// version the case has moved past), <see cref="CaseState.Conflict"/> when both carry the same <c>recordUpdatedAt</c>.
-/// Given receipts only, other content is <see cref="CaseState.Behind"/>. When the local list names a case twice, the
-/// later document is the case's current state.</para>
+/// Given receipts only, other content is <see cref="CaseState.Behind"/>. A local list that names one
+/// <c>localRecordId</c> twice is refused (<see cref="ArgumentException"/> naming the id and both positions): which
+/// document is the case's current state is the hospital's to say, and guessing made the verdict depend on input order.</para>
 /// <para>Follow-ups: each local case that is not withdrawn expects the four timepoints of rule VR016 (days30, months6,
 /// months12, months24), each judged on the as-of date against its window (both ends inclusive): recorded in the local
 /// document is <see cref="FollowUpState.Done"/>; otherwise before the window <see cref="FollowUpState.NotYetDue"/>,
 /// within it <see cref="FollowUpState.Due"/>, after it <see cref="FollowUpState.Overdue"/>. After a recorded death
 /// (a complication of type death; the earliest onset date if several) a timepoint whose window starts after the death
-/// is not expected and is left out.</para>
+/// is not expected and is left out; one whose window the death falls in, not recorded, is
+/// <see cref="FollowUpState.NotExpected"/> once the as-of date reaches the death: death closed its window (a later
+/// assessment would break rule VR017).</para>
 /// </remarks>
 public sealed class CaseReconciler
 {
@@ -43,7 +46,7 @@ public sealed class CaseReconciler
     /// <param name="registry">The registry's cases for the organisation, withdrawn ones included.</param>
     /// <param name="asOf">The date to judge follow-ups on; today (the time provider's local date) by default.</param>
     /// <param name="cancellationToken">Stops the enumerations.</param>
-    /// <exception cref="ArgumentException">A local submission belongs to another organisation, or has no <c>localRecordId</c>.</exception>
+    /// <exception cref="ArgumentException">A local submission belongs to another organisation, has no <c>localRecordId</c>, or shares its <c>localRecordId</c> with another.</exception>
     /// <remarks>Whatever <paramref name="registry"/> throws (for the client, <see cref="RegistryException"/>) propagates.</remarks>
     public Task<ReconciliationReport> ReconcileAsync(
         string organisationCode,
@@ -77,10 +80,11 @@ public sealed class CaseReconciler
         }
 
         var localCases = new Dictionary<string, Submission>(StringComparer.Ordinal);
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var index = 0;
         await foreach (var submission in local.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            Add(localCases, organisationCode, submission, index++);
+            Add(localCases, positions, organisationCode, submission, index++);
         }
 
         var receipts = new Dictionary<string, SubmissionReceipt>(StringComparer.Ordinal);
@@ -104,7 +108,7 @@ public sealed class CaseReconciler
     /// <param name="registry">The client that lists the cases and reads their histories.</param>
     /// <param name="asOf">The date to judge follow-ups on; today (the time provider's local date) by default.</param>
     /// <param name="cancellationToken">Stops the calls.</param>
-    /// <exception cref="ArgumentException">A local submission belongs to another organisation, or has no <c>localRecordId</c>.</exception>
+    /// <exception cref="ArgumentException">A local submission belongs to another organisation, has no <c>localRecordId</c>, or shares its <c>localRecordId</c> with another.</exception>
     /// <exception cref="RegistryException">The registry could not answer.</exception>
     public Task<ReconciliationReport> ReconcileAsync(
         string organisationCode,
@@ -155,7 +159,7 @@ public sealed class CaseReconciler
         return ReconcileAsync(organisationCode, ToAsync(local), registry, asOf, cancellationToken);
     }
 
-    private static void Add(Dictionary<string, Submission> cases, string organisationCode, Submission? submission, int index)
+    private static void Add(Dictionary<string, Submission> cases, Dictionary<string, int> positions, string organisationCode, Submission? submission, int index)
     {
         if (submission is null)
         {
@@ -173,6 +177,13 @@ public sealed class CaseReconciler
             throw new ArgumentException($"Local submission {submission.LocalRecordId} belongs to another organisation than {organisationCode}.", nameof(submission));
         }
 
+        if (positions.TryGetValue(submission.LocalRecordId, out var first))
+        {
+            throw new ArgumentException(
+                $"Local submissions {first} and {index} share the localRecordId {submission.LocalRecordId}: each case must be listed once.", nameof(submission));
+        }
+
+        positions[submission.LocalRecordId] = index;
         cases[submission.LocalRecordId] = submission;
     }
 
@@ -282,6 +293,7 @@ public sealed class CaseReconciler
             }
 
             var state = done ? FollowUpState.Done
+                : death is { } d && d >= start && d <= end && asOf >= d ? FollowUpState.NotExpected
                 : asOf < start ? FollowUpState.NotYetDue
                 : asOf > end ? FollowUpState.Overdue
                 : FollowUpState.Due;

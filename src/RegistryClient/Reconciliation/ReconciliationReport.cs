@@ -56,6 +56,29 @@ public enum FollowUpState
 
     /// <summary>The window has not opened yet (<c>notYetDue</c>).</summary>
     NotYetDue,
+
+    /// <summary>
+    /// The patient died within the window before the follow-up was recorded (<c>notExpected</c>): death closed the
+    /// window, and no later assessment can be recorded (rule VR017). Nothing is due.
+    /// </summary>
+    NotExpected,
+}
+
+/// <summary>How an episode stands between the coded clinical activity and the local list (case finding, NICE HTG516 1.3).</summary>
+[JsonConverter(typeof(RegistryCodeConverter<ActivityState>))]
+public enum ActivityState
+{
+    /// <summary>Coded and recorded locally (<c>coded</c>): the case's registry state says the rest.</summary>
+    Coded,
+
+    /// <summary>Coded but not in the local list (<c>notRecorded</c>): a patient the registry cannot hold until someone records the case.</summary>
+    NotRecorded,
+
+    /// <summary>Recorded locally but not coded (<c>notCoded</c>): a coding gap, reported separately and not counted against ascertainment.</summary>
+    NotCoded,
+
+    /// <summary>More than one episode on one side could be the other's (<c>ambiguous</c>): reported, never guessed.</summary>
+    Ambiguous,
 }
 
 /// <summary>
@@ -74,11 +97,20 @@ public sealed record ReconciliationReport
     /// <summary>The counts and the ascertainment.</summary>
     public required ReconciliationSummary Summary { get; init; }
 
+    /// <summary>The comparison with coded clinical activity, when one was made (<see cref="ActivityMatcher"/>); absent otherwise.</summary>
+    public ActivitySummary? Activity { get; init; }
+
     /// <summary>Every case of either side, ordered by <c>localRecordId</c> (ordinal).</summary>
     public required IReadOnlyList<CaseReconciliation> Cases { get; init; }
 
     /// <summary>Every expected follow-up of every local case that is not withdrawn, by case and then timepoint.</summary>
     public required IReadOnlyList<FollowUpReconciliation> FollowUps { get; init; }
+
+    /// <summary>
+    /// Every coded episode of the activity compared (<see cref="ActivityMatcher"/>), by procedure date and then reference;
+    /// absent when no activity was compared.
+    /// </summary>
+    public IReadOnlyList<ActivityEpisodeReconciliation>? ActivityEpisodes { get; init; }
 
     /// <summary>
     /// Ascertainment by the month of the procedure (local cases only; cases without a local document have no procedure
@@ -87,9 +119,13 @@ public sealed record ReconciliationReport
     [JsonIgnore]
     public IReadOnlyList<MonthlyAscertainment> ByProcedureMonth { get; init; } = [];
 
-    /// <summary>Whether nothing needs doing: no case missing, behind or in conflict, and no follow-up overdue.</summary>
+    /// <summary>
+    /// Whether nothing needs doing: no case missing, behind or in conflict, no follow-up overdue, and, when activity
+    /// was compared, every coded episode recorded and on the registry (withdrawn cases aside) and none ambiguous.
+    /// </summary>
     [JsonIgnore]
-    public bool IsComplete => Summary.Missing == 0 && Summary.Behind == 0 && Summary.Conflict == 0 && !FollowUps.Any(f => f.State == FollowUpState.Overdue);
+    public bool IsComplete => Summary.Missing == 0 && Summary.Behind == 0 && Summary.Conflict == 0 && !FollowUps.Any(f => f.State == FollowUpState.Overdue)
+        && (Activity is null || (Activity.NotRecorded == 0 && Activity.Ambiguous == 0 && Activity.OnRegistry == Activity.Coded - Activity.Withdrawn));
 
     /// <summary>The report as the one JSON object of DESIGN.md (camelCase, dates as <c>YYYY-MM-DD</c>, absent values omitted).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ReconciliationJsonContext.Default.ReconciliationReport);
@@ -157,6 +193,65 @@ public sealed record CaseReconciliation
 
     /// <summary>The version the registry holds; absent when the case is missing.</summary>
     public int? RegistryVersion { get; init; }
+
+    /// <summary>
+    /// How the local case stands against the coded activity (coded, notCoded or ambiguous), when activity was
+    /// compared; absent for registry-only cases and without activity.
+    /// </summary>
+    public ActivityState? Coding { get; init; }
+
+    /// <summary>The activity's own reference of the coded episode that matched this case, when one did.</summary>
+    public string? ActivityRef { get; init; }
+}
+
+/// <summary>The counts of a comparison with coded clinical activity.</summary>
+public sealed record ActivitySummary
+{
+    /// <summary>Coded episodes: activity rows whose codes count as PMT for acute leg DVT.</summary>
+    public required int Coded { get; init; }
+
+    /// <summary>Coded episodes matched to a local case the registry holds (matched, behind, ahead or in conflict).</summary>
+    public required int OnRegistry { get; init; }
+
+    /// <summary>Coded episodes not in the local list.</summary>
+    public required int NotRecorded { get; init; }
+
+    /// <summary>Local cases no coded episode matched (a coding gap; not counted against ascertainment).</summary>
+    public required int NotCoded { get; init; }
+
+    /// <summary>Coded episodes that could be more than one local case, or share one with another coded episode.</summary>
+    public required int Ambiguous { get; init; }
+
+    /// <summary>Coded episodes matched to a local case the registry holds as withdrawn (not expected on the registry).</summary>
+    public int Withdrawn { get; init; }
+
+    /// <summary>
+    /// The share of coded episodes on the registry: <see cref="OnRegistry"/> / (<see cref="Coded"/> - <see cref="Withdrawn"/>),
+    /// from 0 to 1; 1 when that is 0.
+    /// </summary>
+    public required double Ascertainment { get; init; }
+}
+
+/// <summary>One coded episode of the activity and how it stands. Named by the activity's own reference only.</summary>
+public sealed record ActivityEpisodeReconciliation
+{
+    /// <summary>The activity's own reference for the row.</summary>
+    public required string ActivityRef { get; init; }
+
+    /// <summary>Coded (recorded locally), notRecorded or ambiguous.</summary>
+    public required ActivityState State { get; init; }
+
+    /// <summary>The coded procedure date.</summary>
+    public required DateTime ProcedureDate { get; init; }
+
+    /// <summary>The local case it matched, when <see cref="State"/> is coded.</summary>
+    public string? LocalRecordId { get; init; }
+
+    /// <summary>The registry state of that case, when <see cref="State"/> is coded.</summary>
+    public CaseState? RegistryState { get; init; }
+
+    /// <summary>The local cases it could be, when <see cref="State"/> is ambiguous (none of them chosen).</summary>
+    public IReadOnlyList<string>? Candidates { get; init; }
 }
 
 /// <summary>One expected follow-up of a local case and how it stands.</summary>
@@ -195,6 +290,18 @@ public sealed record MonthlyAscertainment
 
     /// <summary><see cref="OnRegistry"/> / (<see cref="Local"/> - <see cref="Withdrawn"/>); 1 when that is 0, as in <see cref="ReconciliationSummary.Ascertainment"/>.</summary>
     public double Ascertainment => ReconciliationSummary.Share(OnRegistry, Local - Withdrawn);
+
+    /// <summary>Coded episodes with a coded procedure date in the month (0 without activity).</summary>
+    public int Coded { get; init; }
+
+    /// <summary>Of those, the ones on the registry.</summary>
+    public int CodedOnRegistry { get; init; }
+
+    /// <summary>Of those, the ones whose case is withdrawn.</summary>
+    public int CodedWithdrawn { get; init; }
+
+    /// <summary><see cref="CodedOnRegistry"/> / (<see cref="Coded"/> - <see cref="CodedWithdrawn"/>); 1 when that is 0, as in <see cref="ActivitySummary.Ascertainment"/>.</summary>
+    public double CodedAscertainment => ReconciliationSummary.Share(CodedOnRegistry, Coded - CodedWithdrawn);
 }
 
 /// <summary>Source-generated serialisation of the reconciliation report (DESIGN.md's property names and order).</summary>

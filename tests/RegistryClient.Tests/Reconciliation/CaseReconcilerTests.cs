@@ -123,16 +123,80 @@ public sealed class CaseReconcilerTests
         Assert.Equal([FollowUpState.Done, FollowUpState.Done, FollowUpState.NotYetDue, FollowUpState.NotYetDue], report.FollowUps.Select(f => f.State));
     }
 
+    /// <summary>
+    /// Issue 22 leftover: died 2024-03-01, inside the 30-day window (2024-01-31 to 2024-03-17) with that follow-up not
+    /// recorded. It used to stay overdue forever, though any later assessment would break VR017: death closed the window.
+    /// </summary>
     [Fact]
-    public async Task DeathBeforeTheSixMonthFollowUp_ExpectsOnlyTheThirtyDayOne()
+    public async Task DeathInsideTheThirtyDayWindow_LeavesItNotExpected_NotOverdue_AndNothingLater()
     {
-        // Died 2024-03-01, after the 30-day window opened (2024-01-31) and before the 6-month one opens (2024-05-17).
         var local = WithDeath(Case("CASE-A"), new DateTime(2024, 3, 1));
 
         var report = await ReconcileAsync([local], [ReceiptOf(local)], new DateTime(2026, 11, 25));
 
         var only = Assert.Single(report.FollowUps);
-        Assert.Equal((FollowUpTimepoint.Days30, FollowUpState.Overdue), (only.Timepoint, only.State));
+        Assert.Equal((FollowUpTimepoint.Days30, FollowUpState.NotExpected), (only.Timepoint, only.State));
+        Assert.True(report.IsComplete);
+        Assert.Contains("\"state\":\"notExpected\"", report.ToJson(), StringComparison.Ordinal);
+        Assert.Empty(await SchemaErrorsAsync(report.ToJson()));
+    }
+
+    [Theory]
+    [InlineData("2024-02-20", FollowUpState.Due)]         // before the death: the window was still open
+    [InlineData("2024-03-01", FollowUpState.NotExpected)] // from the day of death
+    public async Task DeathInsideAWindow_ClosesIt_FromTheDayOfDeath(string asOf, FollowUpState expected)
+    {
+        var local = WithDeath(Case("CASE-A"), new DateTime(2024, 3, 1));
+
+        var report = await ReconcileAsync([local], [ReceiptOf(local)], DateTime.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(expected, report.FollowUps.Single(f => f.Timepoint == FollowUpTimepoint.Days30).State);
+    }
+
+    [Fact]
+    public async Task DeathInsideAWindow_WithTheFollowUpRecorded_IsDone()
+    {
+        var local = WithDeath(Case("CASE-A", null, FollowUpTimepoint.Days30), new DateTime(2024, 3, 10));
+
+        var report = await ReconcileAsync([local], [ReceiptOf(local)], new DateTime(2026, 11, 25));
+
+        Assert.Equal(FollowUpState.Done, Assert.Single(report.FollowUps).State);
+    }
+
+    /// <summary>Issue 22 leftover: the later of two documents with one localRecordId silently won, so the verdict flipped with input order.</summary>
+    [Fact]
+    public async Task TwoLocalSubmissionsWithOneLocalRecordId_AreRefused_NamingTheIdAndBothPositions()
+    {
+        var older = Case("CASE-A");
+        var newer = Case("CASE-A", null, FollowUpTimepoint.Days30);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ReconcileAsync([Case("CASE-B"), older, newer], [ReceiptOf(older)], null));
+        var reversed = await Assert.ThrowsAsync<ArgumentException>(() => ReconcileAsync([newer, Case("CASE-B"), older], [ReceiptOf(older)], null));
+
+        Assert.StartsWith("Local submissions 1 and 2 share the localRecordId CASE-A", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Local submissions 0 and 2 share the localRecordId CASE-A", reversed.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 22 leftover: a registry that returned the same nextCursor again kept the listing going forever.</summary>
+    [Fact]
+    public async Task ARepeatedCursor_EndsTheListing_WithRegistryException()
+    {
+        using var server = WireMock.Server.WireMockServer.Start();
+        var page = new JsonObject
+        {
+            ["items"] = System.Text.Json.JsonSerializer.SerializeToNode(new[] { Receipt("CASE-Z", "sha256:00") }, System.Text.Json.JsonSerializerOptions.Web),
+            ["nextCursor"] = "same",
+        };
+        server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/submissions").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(page.ToJsonString()));
+        using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = new Uri(server.Url!), Token = FakeRegistry.Token });
+
+        var listing = await Assert.ThrowsAsync<RegistryException>(() => new CaseReconciler().ReconcileAsync("RJ1", [Case("CASE-A")], client, new DateTime(2024, 2, 15)));
+        var finding = await Assert.ThrowsAsync<RegistryException>(() => client.FindCaseAsync("RJ1", "CASE-A"));
+
+        Assert.Contains("the registry returned the cursor of an earlier page again after 2 page(s)", listing.Message, StringComparison.Ordinal);
+        Assert.Contains("the registry returned the cursor of an earlier page again", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(4, server.LogEntries.Count()); // two pages each, then stopped
     }
 
     [Theory]

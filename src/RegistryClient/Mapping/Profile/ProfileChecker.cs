@@ -64,7 +64,7 @@ internal static class ProfileChecker
         return errors;
     }
 
-    private static void CheckInput(InputSettings input, Action<string, string> error)
+    internal static void CheckInput(InputSettings input, Action<string, string> error)
     {
         if (input.Format is not ("csv" or "jsonl" or "xlsx"))
         {
@@ -281,7 +281,7 @@ internal static class ProfileChecker
         return null;
     }
 
-    private static void CheckDateFormats(string? format, IReadOnlyList<string>? formats, string at, Action<string, string> error)
+    internal static void CheckDateFormats(string? format, IReadOnlyList<string>? formats, string at, Action<string, string> error)
     {
         if (format is not null && formats is not null)
         {
