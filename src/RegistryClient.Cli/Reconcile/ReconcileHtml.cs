@@ -86,21 +86,21 @@ internal static class ReconcileHtml
         if (report.Activity is not null)
         {
             html.Append("<h2>Coded episodes not recorded locally</h2><p class=\"muted\">The patients NICE HTG516 1.3 is about: coded as PMT for acute leg DVT but absent from the hospital's own list. They are named by the activity's own reference; record each one, and settle each ambiguous one by hand.</p>");
-            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"],
+            Table(html, "activity-worklist", ["Activity reference", "State", "Procedure date", "Action"], [Cell.Text, Cell.State, Cell.Date, Cell.Text],
                 Worklist.CodedEpisodes(report).Select(w => new[] { w.ActivityRef ?? "", w.State, Worklist.Date(w.ProcedureDate), w.Action }).ToList(),
                 "Every coded episode is recorded locally.");
         }
 
         html.Append("<h2>Cases needing action</h2>");
         var cases = Worklist.Cases(report);
-        Table(html, "cases-worklist", ["Local record id", "State", "Registry id", "Registry version", "Action"],
+        Table(html, "cases-worklist", ["Local record id", "State", "Registry id", "Registry version", "Action"], [Cell.Text, Cell.State, Cell.Text, Cell.Text, Cell.Text],
             cases.Select(c => new[] { c.LocalRecordId, c.State, c.RegistryId ?? "", c.RegistryVersion?.ToString(CultureInfo.InvariantCulture) ?? "", c.Action }).ToList(),
             "No case needs action.");
 
         if (report.Activity is not null)
         {
             html.Append("<h2>Local cases not coded</h2><p class=\"muted\">A coding gap for the coding team: these cases are in the local list but no coded activity matches them. They do not count against ascertainment.</p>");
-            Table(html, "coding-gaps", ["Local record id", "State", "Action"],
+            Table(html, "coding-gaps", ["Local record id", "State", "Action"], [Cell.Text, Cell.State, Cell.Text],
                 Worklist.CodingGaps(report).Select(w => new[] { w.LocalRecordId, w.State, w.Action }).ToList(),
                 "Every local case is coded.");
         }
@@ -108,12 +108,13 @@ internal static class ReconcileHtml
         html.Append("<h2>Follow-ups needing action</h2>");
         var followUps = Worklist.FollowUps(report);
         Table(html, "follow-ups-worklist", ["Local record id", "Timepoint", "State", "Window opens", "Window closes", "Action"],
+            [Cell.Text, Cell.Timepoint, Cell.State, Cell.Date, Cell.Date, Cell.Text],
             followUps.Select(f => new[] { f.LocalRecordId, f.Item, f.State, Worklist.Date(f.WindowStart), Worklist.Date(f.WindowEnd), f.Action }).ToList(),
             "No follow-up is due or overdue.");
 
         html.Append("<h2>Follow-ups by timepoint</h2><p class=\"muted\">Every expected follow-up of the local cases that are not withdrawn; none is expected after a recorded death, and a death within a window closes it (not expected).</p>");
         var states = RegistryCode.All<FollowUpState>();
-        Table(html, "follow-ups-by-timepoint", ["Timepoint", .. states],
+        Table(html, "follow-ups-by-timepoint", ["Timepoint", .. states.Select(Label)], [Cell.Timepoint, .. states.Select(_ => Cell.Text)],
             RegistryCode.All<FollowUpTimepoint>().Select(t => new[] { t }.Concat(states.Select(st =>
                 Num(report.FollowUps.Count(f => RegistryCode.Of(f.Timepoint) == t && RegistryCode.Of(f.State) == st)))).ToArray()).ToList(),
             "");
@@ -134,7 +135,16 @@ internal static class ReconcileHtml
                 $"data-month=\"{E(Month(m.Month))}\" data-on-registry=\"{m.OnRegistry}\" data-expected=\"{m.Local - m.Withdrawn}\"")).ToList());
     }
 
-    private static void Table(StringBuilder html, string id, IReadOnlyList<string> header, IReadOnlyList<string[]> rows, string empty)
+    /// <summary>How a column's cells read: as they are, a date (never wrapped), or a registry code shown in words.</summary>
+    private enum Cell
+    {
+        Text,
+        Date,
+        State,
+        Timepoint,
+    }
+
+    private static void Table(StringBuilder html, string id, IReadOnlyList<string> header, IReadOnlyList<Cell> kinds, IReadOnlyList<string[]> rows, string empty)
     {
         if (rows.Count == 0 && empty.Length > 0)
         {
@@ -152,9 +162,17 @@ internal static class ReconcileHtml
         foreach (var row in rows)
         {
             html.Append("<tr>");
-            foreach (var cell in row)
+            for (var i = 0; i < row.Length; i++)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<td>{E(cell)}</td>");
+                // A code is shown in words ("not yet due", "30 days") and kept as data-code for whoever reads the page by machine.
+                var cell = E(row[i]);
+                html.Append((i < kinds.Count ? kinds[i] : Cell.Text) switch
+                {
+                    Cell.State => "<td class=\"state s-" + cell + "\" data-code=\"" + cell + "\">" + E(Label(row[i])) + "</td>",
+                    Cell.Timepoint => "<td class=\"state\" data-code=\"" + cell + "\">" + E(Label(row[i])) + "</td>",
+                    Cell.Date => "<td class=\"state\">" + cell + "</td>",
+                    _ => "<td>" + cell + "</td>",
+                });
             }
 
             html.Append("</tr>");
@@ -162,6 +180,21 @@ internal static class ReconcileHtml
 
         html.Append("</tbody></table>");
     }
+
+    /// <summary>A registry code in the words a governance lead reads; a code this page does not know is shown as it is.</summary>
+    private static string Label(string code) => code switch
+    {
+        "registryOnly" => "registry only",
+        "notRecorded" => "not recorded",
+        "notCoded" => "not coded",
+        "notYetDue" => "not yet due",
+        "notExpected" => "not expected",
+        "days30" => "30 days",
+        "months6" => "6 months",
+        "months12" => "12 months",
+        "months24" => "24 months",
+        _ => code,
+    };
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -35,8 +35,8 @@ internal static class Worklist
         .ThenBy(f => f.LocalRecordId, StringComparer.Ordinal)
         .Select(f => new WorkItem(f.LocalRecordId, RegistryCode.Of(f.Timepoint), RegistryCode.Of(f.State), f.WindowStart, f.WindowEnd, null, null,
             f.State == FollowUpState.Overdue
-                ? $"Record the {RegistryCode.Of(f.Timepoint)} follow-up: its window closed on {Date(f.WindowEnd)}."
-                : $"Record the {RegistryCode.Of(f.Timepoint)} follow-up by {Date(f.WindowEnd)}."))
+                ? $"Record the {Spoken(f.Timepoint)} follow-up: its window closed on {Date(f.WindowEnd)}."
+                : $"Record the {Spoken(f.Timepoint)} follow-up by {Date(f.WindowEnd)}."))
         .ToList();
 
     /// <summary>
@@ -76,4 +76,14 @@ internal static class Worklist
     public static string Id(string localRecordId) => OutputText.ForLine(localRecordId);
 
     public static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A timepoint as a sentence says it ("the 30-day follow-up"); the code stays in the item column.</summary>
+    private static string Spoken(FollowUpTimepoint timepoint) => timepoint switch
+    {
+        FollowUpTimepoint.Days30 => "30-day",
+        FollowUpTimepoint.Months6 => "6-month",
+        FollowUpTimepoint.Months12 => "12-month",
+        FollowUpTimepoint.Months24 => "24-month",
+        _ => RegistryCode.Of(timepoint),
+    };
 }

@@ -28,7 +28,7 @@ internal static class HtmlPage
             .tile{border:1px solid #d8dde0;border-radius:6px;padding:.6rem 1rem;min-width:8rem}.tile b{display:block;font-size:1.6rem}
             table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e8edee;vertical-align:top}
             th{background:#f0f4f5}td{overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.zero td{color:#595959}
-            td.code,th.code,td.state{white-space:nowrap}table.fields{table-layout:fixed}table.fields col.field{width:55%}table.fields col.given{width:15%}
+            td.code,th.code,td.state{white-space:nowrap}.s-overdue,.s-missing,.s-conflict,.s-notRecorded{color:#a4231b;font-weight:600}.s-due,.s-behind,.s-ambiguous{color:#7a4a00;font-weight:600}table.fields{table-layout:fixed}table.fields col.field{width:55%}table.fields col.given{width:15%}
             .error{color:#a4231b;font-weight:600}.warning{color:#7a4a00;font-weight:600}.information{color:#1b1b1b}
             .bar{display:inline-block;height:.7rem;background:#005eb8;vertical-align:middle}.charts{display:flex;gap:2rem;flex-wrap:wrap}
             figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}

@@ -102,8 +102,8 @@ public sealed class ReconcileActivityTests : IDisposable
         Assert.Contains("id=\"ascertainment\">", dom, StringComparison.Ordinal);
         Assert.Contains("id=\"coded-ascertainment\">54.5%<", dom, StringComparison.Ordinal);
         Assert.Contains("id=\"not-recorded\">2<", dom, StringComparison.Ordinal);
-        Assert.Matches("<table id=\"activity-worklist\">.*<td>TH24-0212-03</td><td>notRecorded</td><td>2024-02-12</td>", dom);
-        Assert.Matches("<table id=\"coding-gaps\">.*<td>RIS24007</td><td>notCoded</td>", dom);
+        Assert.Matches("<table id=\"activity-worklist\">.*<td>TH24-0212-03</td><td class=\"state s-notRecorded\" data-code=\"notRecorded\">not recorded</td><td class=\"state\">2024-02-12</td>", dom);
+        Assert.Matches("<table id=\"coding-gaps\">.*<td>RIS24007</td><td class=\"state s-notCoded\" data-code=\"notCoded\">not coded</td>", dom);
         Assert.Contains("data-month=\"2024-01\" data-on-registry=\"1\" data-expected=\"2\"", dom, StringComparison.Ordinal);
 
         foreach (var output in new[] { json, text, csv, File.ReadAllText(html) })

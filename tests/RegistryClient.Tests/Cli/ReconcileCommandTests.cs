@@ -117,8 +117,10 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.Contains("id=\"ascertainment\">75.0%<", dom, StringComparison.Ordinal);
         Assert.Contains("id=\"missing\">1<", dom, StringComparison.Ordinal);
         Assert.Contains("data-month=\"2024-01\" data-on-registry=\"3\" data-expected=\"4\"", dom, StringComparison.Ordinal);
-        Assert.Matches("<table id=\"cases-worklist\">.*<td>CASE-C</td><td>missing</td>", dom);
-        Assert.Matches("<table id=\"follow-ups-worklist\">.*<td>CASE-A</td><td>days30</td><td>overdue</td>", dom);
+        Assert.Matches("<table id=\"cases-worklist\">.*<td>CASE-C</td><td class=\"state s-missing\" data-code=\"missing\">missing</td>", dom);
+        Assert.Matches("<table id=\"follow-ups-worklist\">.*<td>CASE-A</td><td class=\"state\" data-code=\"days30\">30 days</td><td class=\"state s-overdue\" data-code=\"overdue\">overdue</td>", dom);
+        Assert.Contains("<th scope=\"col\">not yet due</th>", dom, StringComparison.Ordinal); // words, not camelCase codes
+        Assert.DoesNotContain(">notYetDue<", dom, StringComparison.Ordinal);
 
         foreach (var output in new[] { json, text, csv, html })
         {
