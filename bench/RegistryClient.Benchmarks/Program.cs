@@ -6,6 +6,7 @@ using RegistryClient.Benchmarks;
 return args switch
 {
     ["mapping-generate", var directory, var rows] => MappingScale.Generate(directory, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
+    ["hostile-workbooks", var directory] => HostileWorkbookSet.Write(directory),
     ["mapping-phases", var profile, var input] => await MappingScale.PhasesAsync(profile, input),
     _ => Run(args),
 };
@@ -14,4 +15,23 @@ static int Run(string[] args)
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     return 0;
+}
+
+/// <summary>The decompression bombs of issue 20 at full size, to measure `registry map`'s peak memory on each.</summary>
+internal static class HostileWorkbookSet
+{
+    public static int Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.HugeCell(Path.Combine(directory, "huge-cell.xlsx"), 1L << 30);
+        RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.WideRow(Path.Combine(directory, "wide-row.xlsx"), 200_000_000);
+        RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.HugeSharedStrings(Path.Combine(directory, "shared-strings.xlsx"), 200_000_000);
+        RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.ExtremeRatio(Path.Combine(directory, "ratio.xlsx"), 60_000);
+        foreach (var file in Directory.GetFiles(directory, "*.xlsx"))
+        {
+            System.Console.WriteLine($"{Path.GetFileName(file)}: {new FileInfo(file).Length:N0} bytes");
+        }
+
+        return 0;
+    }
 }
