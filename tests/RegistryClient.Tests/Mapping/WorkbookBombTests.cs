@@ -130,13 +130,13 @@ public sealed class WorkbookBombTests : IDisposable
     }
 
     /// <summary>A one-sheet workbook (sheet 'Export', header <c>id</c>) with <paramref name="rows"/> after the header.</summary>
-    internal static byte[] Workbook(string rows)
+    internal static byte[] Workbook(string rows, params string[] moreColumns)
     {
         var path = Path.GetTempFileName();
         try
         {
             File.Delete(path);
-            HostileWorkbooks.Rows(path, rows);
+            HostileWorkbooks.Rows(path, rows, moreColumns);
             return File.ReadAllBytes(path);
         }
         finally

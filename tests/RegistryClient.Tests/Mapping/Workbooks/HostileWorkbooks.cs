@@ -71,8 +71,9 @@ internal static class HostileWorkbooks
             }
         });
 
-    /// <summary>A workbook whose sheet holds <paramref name="rowsXml"/> after the header row.</summary>
-    public static void Rows(string path, string rowsXml) => Write(path, null, sheet => sheet.Write(rowsXml));
+    /// <summary>A workbook whose sheet holds <paramref name="rowsXml"/> after the header row, which names <c>id</c>
+    /// and then <paramref name="moreColumns"/> (in columns B, C...).</summary>
+    public static void Rows(string path, string rowsXml, params string[] moreColumns) => Write(path, null, sheet => sheet.Write(rowsXml), moreColumns);
 
     private static void Repeat(TextWriter writer, string text, long times)
     {
@@ -91,7 +92,7 @@ internal static class HostileWorkbooks
         }
     }
 
-    private static void Write(string path, Action<TextWriter>? sharedStrings, Action<TextWriter> rows)
+    private static void Write(string path, Action<TextWriter>? sharedStrings, Action<TextWriter> rows, params string[] moreColumns)
     {
         using var file = File.Create(path);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create);
@@ -107,7 +108,13 @@ internal static class HostileWorkbooks
         }
 
         using var sheet = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open(), new UTF8Encoding(false), 1 << 16);
-        sheet.Write($"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{Main}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row>""");
+        sheet.Write($"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{Main}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c>""");
+        for (var i = 0; i < moreColumns.Length; i++)
+        {
+            sheet.Write($"""<c r="{(char)('B' + i)}1" t="inlineStr"><is><t>{moreColumns[i]}</t></is></c>""");
+        }
+
+        sheet.Write("</row>");
         rows(sheet);
         sheet.Write("</sheetData></worksheet>");
     }
