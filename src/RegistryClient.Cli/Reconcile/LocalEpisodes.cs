@@ -14,10 +14,22 @@ namespace RegistryClient.Cli.Reconcile;
 /// </summary>
 internal static class LocalEpisodes
 {
-    public static async Task<(List<Submission> Submissions, int Unreadable, bool InputErrors)> ReadAsync(
+    /// <returns>The submissions; how many documents or rows could not be read; whether a file could not be read at
+    /// all; and, for each <c>localRecordId</c> that fails its pattern, the stand-in every output prints instead.</returns>
+    public static async Task<(List<Submission> Submissions, int Unreadable, bool InputErrors, Dictionary<string, string> InvalidIds)> ReadAsync(
         IReadOnlyList<string> paths, string? profilePath, TextWriter stderr, CancellationToken cancellationToken)
     {
         var submissions = new List<Submission>();
+        var invalidIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(Submission submission, string where)
+        {
+            submissions.Add(submission);
+            if (OutputText.LocalRecordId(submission.LocalRecordId) != submission.LocalRecordId && !invalidIds.ContainsKey(submission.LocalRecordId))
+            {
+                invalidIds[submission.LocalRecordId] = $"{OutputText.InvalidLocalRecordId} [{where}]";
+            }
+        }
+
         var inputErrors = false;
         var unreadable = 0;
         if (profilePath is null)
@@ -27,7 +39,7 @@ internal static class LocalEpisodes
             {
                 if (report.Submission is { } submission)
                 {
-                    submissions.Add(submission);
+                    Add(submission, $"document {document.Index} of {OutputText.ForLine(display)}");
                     brokenRules += report.IsValid ? 0 : 1;
                     return;
                 }
@@ -42,13 +54,13 @@ internal static class LocalEpisodes
             }, cancellationToken);
 
             await NoteBrokenRulesAsync(stderr, brokenRules);
-            return (submissions, unreadable, inputErrors);
+            return (submissions, unreadable, inputErrors, invalidIds);
         }
 
         var (profile, profileFailed) = await LoadProfileAsync(profilePath, stderr, cancellationToken);
         if (profile is null)
         {
-            return (submissions, 0, profileFailed);
+            return (submissions, 0, profileFailed, invalidIds);
         }
 
         foreach (var path in paths)
@@ -71,7 +83,7 @@ internal static class LocalEpisodes
                 {
                     if (MappedEpisode.ToSubmission(result) is { } submission)
                     {
-                        submissions.Add(submission);
+                        Add(submission, $"row {result.Row} of {OutputText.ForLine(path)}");
                         continue;
                     }
 
@@ -91,12 +103,12 @@ internal static class LocalEpisodes
         {
             if (!(await check.ValidateAsync(submission, cancellationToken)).IsValid)
             {
-                refused.Add(submission.LocalRecordId);
+                refused.Add(invalidIds.TryGetValue(submission.LocalRecordId, out var label) ? label : submission.LocalRecordId);
             }
         }
 
         await NoteBrokenRulesAsync(stderr, refused.Count, refused);
-        return (submissions, unreadable, inputErrors);
+        return (submissions, unreadable, inputErrors, invalidIds);
     }
 
     private static async Task NoteBrokenRulesAsync(TextWriter stderr, int count, IReadOnlyList<string>? ids = null)

@@ -56,7 +56,7 @@ internal static class ReconcileCommand
                 return await Usage(stderr, $"set the bearer token in the environment variable {parse.GetValue(tokenEnv)} (or name another with --token-env).");
             }
 
-            var (local, unreadable, inputErrors) = await LocalEpisodes.ReadAsync(parse.GetValue(paths)!, parse.GetValue(profile), stderr, cancellationToken);
+            var (local, unreadable, inputErrors, invalidIds) = await LocalEpisodes.ReadAsync(parse.GetValue(paths)!, parse.GetValue(profile), stderr, cancellationToken);
             if (inputErrors)
             {
                 return await Usage(stderr, "the local list could not be read (see above); nothing was compared.");
@@ -110,6 +110,7 @@ internal static class ReconcileCommand
                 }
             }
 
+            report = Named(report, invalidIds);
             var rendered = parse.GetValue(format) switch
             {
                 "json" => report.ToJson() + "\n",
@@ -141,6 +142,18 @@ internal static class ReconcileCommand
             return report.IsComplete && unreadable == 0 ? ExitCodes.Success : ExitCodes.Failures;
         });
         return command;
+    }
+
+    /// <summary>The report with every <c>localRecordId</c> that fails its pattern replaced by its stand-in (which names
+    /// the document it came from), so no format prints what a mis-mapped field held.</summary>
+    private static ReconciliationReport Named(ReconciliationReport report, IReadOnlyDictionary<string, string> invalidIds)
+    {
+        string Name(string id) => invalidIds.TryGetValue(id, out var label) ? label : OutputText.LocalRecordId(id)!;
+        return report with
+        {
+            Cases = report.Cases.Select(c => c with { LocalRecordId = Name(c.LocalRecordId) }).ToList(),
+            FollowUps = report.FollowUps.Select(f => f with { LocalRecordId = Name(f.LocalRecordId) }).ToList(),
+        };
     }
 
     private static async Task<string> CsvAsync(ReconciliationReport report, CancellationToken cancellationToken)

@@ -103,6 +103,37 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(1, strict.ExitCode);
     }
 
+    /// <summary>Issue 20: a localRecordId that fails its pattern (here an NHS number and a date of birth) is never
+    /// echoed: every format names the document by its index and <c>(invalid localRecordId)</c>.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_AnInvalidLocalRecordId_IsNeverEchoed_InAnyFormat(string format)
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Samples.ValidFiles.First()))!;
+        document["localRecordId"] = "9990001014 12/03/1961";
+        var file = Path.Combine(_temp, "leaky.json");
+        File.WriteAllText(file, "[" + File.ReadAllText(Samples.ValidFiles.First()) + "," + document.ToJsonString() + "]");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", file, "--format", format);
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("9990001014", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("1961", stdout + stderr, StringComparison.Ordinal);
+        if (format == "json")
+        {
+            var named = JsonNode.Parse(stdout)!["files"]![0]!["documents"]![1]!;
+            Assert.Equal((1, "(invalid localRecordId)"), ((int)named["index"]!, (string)named["localRecordId"]!));
+        }
+
+        if (format == "junit")
+        {
+            Assert.Contains(XDocument.Parse(stdout).Descendants("testcase"), t => (string?)t.Attribute("name") == "[1] (invalid localRecordId)");
+        }
+    }
+
     [Fact]
     public async Task Validate_ArrayFile_LocatesIssuesInTheFile()
     {

@@ -70,7 +70,9 @@ internal static class SchemaConstraints
     private static bool Conform(QualityOfLife q) =>
         q.Instrument == QualityOfLifeInstrument.Eq5d5l ? q.Score is >= -0.6 and <= 1 : q.Score is >= 0 and <= 100;
 
-    private static bool IsLocalRecordId(string id) =>
+    /// <summary>Whether <paramref name="id"/> matches the schema's <c>localRecordId</c> pattern and length: only such an
+    /// id is ever printed (a mis-mapped field may hold an NHS number and a date of birth).</summary>
+    internal static bool IsLocalRecordId(string id) =>
         Length(id, 1, 64) && id.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-');
 
     private static bool IsOrganisationCode(string code) =>
