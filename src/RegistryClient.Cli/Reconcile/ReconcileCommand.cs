@@ -144,11 +144,17 @@ internal static class ReconcileCommand
         return command;
     }
 
-    /// <summary>The report with every <c>localRecordId</c> that fails its pattern replaced by its stand-in (which names
-    /// the document it came from), so no format prints what a mis-mapped field held.</summary>
+    /// <summary>The report with every local <c>localRecordId</c> that fails its pattern replaced by its stand-in (which
+    /// names the document it came from), so no format prints what a mis-mapped field held. The registry refuses such
+    /// an id, so none of its cases carries one; a registry's own ids are printed escaped, as they are.</summary>
     private static ReconciliationReport Named(ReconciliationReport report, IReadOnlyDictionary<string, string> invalidIds)
     {
-        string Name(string id) => invalidIds.TryGetValue(id, out var label) ? label : OutputText.LocalRecordId(id)!;
+        if (invalidIds.Count == 0)
+        {
+            return report;
+        }
+
+        string Name(string id) => invalidIds.TryGetValue(id, out var label) ? label : id;
         return report with
         {
             Cases = report.Cases.Select(c => c with { LocalRecordId = Name(c.LocalRecordId) }).ToList(),

@@ -173,13 +173,46 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("3 document(s): 1 valid, 2 invalid", stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Validate_MissingFile_ExitsTwo()
+    /// <summary>Issue 20: a missing input is named as the user typed it (never as a path relative to the working
+    /// directory, such as <c>../../../nonexistent</c>), once: in the report, which every format carries it in.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_MissingFile_ExitsTwo_NamingItAsTyped_OnceInTheReport(string format)
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("validate", Path.Combine(_temp, "absent.json"));
+        var typed = Path.Combine(_temp, "absent.json");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", typed, "--format", format);
 
         Assert.Equal(2, exit);
-        Assert.Contains("absent.json", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+        Assert.Contains(typed, stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("../", stdout, StringComparison.Ordinal);
+        if (format is "text" or "json")
+        {
+            Assert.Single(Regex.Matches(stdout, Regex.Escape(typed)));
+        }
+
+        if (format == "text")
+        {
+            Assert.StartsWith($"{typed}: error INPUT: no such file or directory\n", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_WithTheReportInAFile_IsAlsoNamedOnceOnStderr()
+    {
+        var typed = Path.Combine(_temp, "absent.json");
+        var report = Path.Combine(_temp, "report.txt");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", typed, "--output", report);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"{typed}: error INPUT: no such file or directory\n", stderr);
+        Assert.StartsWith($"{typed}: error INPUT: no such file or directory\n", File.ReadAllText(report), StringComparison.Ordinal);
     }
 
     [Fact]
