@@ -64,6 +64,44 @@ public sealed class WorkbookBombTests : IDisposable
     }
 
     [Fact]
+    public async Task MapCommand_ABombInASheetPartNotNamedXml_IsStillRefused()
+    {
+        var bomb = Bomb("renamed.xlsx", path =>
+        {
+            HostileWorkbooks.WideRow(path, 100_000);
+            using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update);
+            Rename(zip, "xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.bin");
+            var rels = zip.GetEntry("xl/_rels/workbook.xml.rels")!;
+            string text;
+            using (var reader = new StreamReader(rels.Open()))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            rels.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("xl/_rels/workbook.xml.rels").Open());
+            writer.Write(text.Replace("worksheets/sheet1.xml", "worksheets/sheet1.bin", StringComparison.Ordinal));
+        });
+
+        var (exit, _, stderr) = await MapCommandAsync(bomb);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("has more than 16,384 cells (input.limits.maxCellsPerRow)", stderr, StringComparison.Ordinal);
+    }
+
+    private static void Rename(System.IO.Compression.ZipArchive zip, string from, string to)
+    {
+        var entry = zip.GetEntry(from)!;
+        using (var source = entry.Open())
+        using (var target = zip.CreateEntry(to).Open())
+        {
+            source.CopyTo(target);
+        }
+
+        entry.Delete();
+    }
+
+    [Fact]
     public async Task MapCommand_ACellPastTheLastColumn_ExitsTwo()
     {
         var bomb = Bomb("far-column.xlsx", path => File.WriteAllBytes(path, Workbook("""<row r="2"><c r="ZZZZ2"><v>1</v></c></row>""")));

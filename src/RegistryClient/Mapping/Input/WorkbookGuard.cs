@@ -80,16 +80,16 @@ internal static class WorkbookGuard
                 return (1, $"The workbook has more than {WorkbookBounds.Entries:N0} parts; it is not a spreadsheet export.");
             }
 
-            var sheets = SheetNames(zip, bounds);
+            var (sheets, referenced) = SheetNames(zip);
             var total = 0L;
             var buffer = new byte[65536];
             foreach (var entry in zip.Entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var name = entry.FullName;
-                if (!name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase))
+                if (!name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase) && !referenced.Contains(name))
                 {
-                    continue; // images and printer settings: ExcelDataReader never opens them
+                    continue; // images and printer settings: ExcelDataReader never opens them (a part the workbook names is read whatever its name)
                 }
 
                 var scan = new PartScan(name, sheets.TryGetValue(name, out var sheet) ? sheet : null, bounds);
@@ -160,9 +160,10 @@ internal static class WorkbookGuard
 
     /// <summary>The sheets' names by their part, from the workbook and its relationships (both bounded small parts);
     /// an unreadable one leaves messages naming the part instead.</summary>
-    private static Dictionary<string, string> SheetNames(ZipArchive zip, WorkbookBounds bounds)
+    private static (Dictionary<string, string> Names, HashSet<string> Referenced) SheetNames(ZipArchive zip)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             var ids = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -171,6 +172,8 @@ internal static class WorkbookGuard
             {
                 if (x.NodeType == XmlNodeType.Element && x.LocalName == "sheet" && x.GetAttribute("name") is { } name)
                 {
+                    // A sheet's name goes into messages: Excel keeps it to 31 characters, and no control character forges a line.
+                    name = new string(name.Take(31).Select(c => char.IsControl(c) ? '?' : c).ToArray());
                     for (var i = 0; i < x.AttributeCount; i++)
                     {
                         x.MoveToAttribute(i);
@@ -186,6 +189,14 @@ internal static class WorkbookGuard
                 if (x.NodeType == XmlNodeType.Element && x.LocalName == "Relationship" && x.GetAttribute("Id") is { } id && x.GetAttribute("Target") is { } target)
                 {
                     targets[id] = target.StartsWith("/", StringComparison.Ordinal) ? target.Substring(1) : "xl/" + target;
+                    referenced.Add(targets[id]);
+                }
+            });
+            Read("_rels/.rels", x =>
+            {
+                if (x.NodeType == XmlNodeType.Element && x.LocalName == "Relationship" && x.GetAttribute("Target") is { } target)
+                {
+                    referenced.Add(target.TrimStart('/'));
                 }
             });
             foreach (var pair in ids)
@@ -201,7 +212,7 @@ internal static class WorkbookGuard
             // the scan and ExcelDataReader report a damaged part; names only improve messages
         }
 
-        return names;
+        return (names, referenced);
 
         void Read(string part, Action<XmlReader> visit)
         {
