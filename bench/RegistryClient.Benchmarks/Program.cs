@@ -30,6 +30,7 @@ internal static class HostileWorkbookSet
         RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.HugeSharedStrings(Path.Combine(directory, "shared-strings-repeated.xlsx"), 200_000_000, repeated: true);
         // the worst a workbook within the default limits can do: 3,000,000 shared strings, just under 64 MiB
         RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.HugeSharedStrings(Path.Combine(directory, "shared-strings-within-limits.xlsx"), 3_000_000);
+        RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.TinySharedStrings(Path.Combine(directory, "tiny-shared-strings-within-limits.xlsx"), 3_900_000);
         RegistryClient.Tests.Mapping.Workbooks.HostileWorkbooks.ExtremeRatio(Path.Combine(directory, "ratio.xlsx"), 60_000);
         foreach (var file in Directory.GetFiles(directory, "*.xlsx"))
         {

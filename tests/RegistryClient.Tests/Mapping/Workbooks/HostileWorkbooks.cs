@@ -57,6 +57,24 @@ internal static class HostileWorkbooks
             shared.Write("</sst>");
         }, sheet => sheet.Write("""<row r="2"><c r="A2" t="s"><v>0</v></c></row>"""));
 
+    /// <summary>A shared-strings table of <paramref name="strings"/> one-letter strings, the letters pseudo-random so
+    /// the part expands only some twenty times: the most string objects per byte a table within the limits can hold.</summary>
+    public static void TinySharedStrings(string path, long strings) =>
+        Write(path, shared =>
+        {
+            shared.Write($"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{Main}" uniqueCount="{strings}">""");
+            var state = 12345u;
+            for (var i = 0L; i < strings; i++)
+            {
+                state = state * 1664525u + 1013904223u;
+                shared.Write("<si><t>");
+                shared.Write((char)('a' + (state >> 24) % 26));
+                shared.Write("</t></si>");
+            }
+
+            shared.Write("</sst>");
+        }, sheet => sheet.Write("""<row r="2"><c r="A2" t="s"><v>0</v></c></row>"""));
+
     /// <summary><paramref name="rows"/> rows of 16,000 empty cells: valid markup, each row within every per-row limit,
     /// expanding about a thousand times.</summary>
     public static void ExtremeRatio(string path, int rows) =>
