@@ -11,6 +11,16 @@ namespace RegistryClient.Cli;
 /// </summary>
 internal static class OutputText
 {
+    /// <summary>What every output prints for a <c>localRecordId</c> that fails its pattern, with the document's index.</summary>
+    public const string InvalidLocalRecordId = "(invalid localRecordId)";
+
+    /// <summary>
+    /// The <c>localRecordId</c> to print: itself when it matches the schema's pattern, otherwise
+    /// <see cref="InvalidLocalRecordId"/>, never its text: a mis-mapped field can hold an NHS number and a date of birth.
+    /// </summary>
+    public static string? LocalRecordId(string? id) =>
+        id is null ? null : RegistryClient.Validation.Schema.SchemaConstraints.IsLocalRecordId(id) ? id : InvalidLocalRecordId;
+
     /// <summary>For JSON: only what a UTF-8 writer cannot encode is replaced; the writer escapes control characters.</summary>
     public static string ForJson(string value) => Clean(value, escapeControls: false);
 

@@ -14,11 +14,24 @@ namespace RegistryClient.Cli.Reconcile;
 /// </summary>
 internal static class LocalEpisodes
 {
-    public static async Task<(List<Submission> Submissions, int Unreadable, bool InputErrors)> ReadAsync(
+    /// <returns>The submissions; how many documents or rows could not be read; whether a file could not be read at
+    /// all (or two episodes share a localRecordId); and, for each <c>localRecordId</c> that fails its pattern, the
+    /// stand-in every output prints instead.</returns>
+    public static async Task<(List<Submission> Submissions, int Unreadable, bool InputErrors, Dictionary<string, string> InvalidIds)> ReadAsync(
         IReadOnlyList<string> paths, string? profilePath, TextWriter stderr, CancellationToken cancellationToken)
     {
         var submissions = new List<Submission>();
         var positions = new List<string>();
+        var invalidIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(Submission submission, string where, string position)
+        {
+            submissions.Add(submission);
+            positions.Add(position);
+            if (OutputText.LocalRecordId(submission.LocalRecordId) != submission.LocalRecordId && !invalidIds.ContainsKey(submission.LocalRecordId))
+            {
+                invalidIds[submission.LocalRecordId] = $"{OutputText.InvalidLocalRecordId} [{where}]";
+            }
+        }
         var inputErrors = false;
         var unreadable = 0;
         if (profilePath is null)
@@ -28,8 +41,7 @@ internal static class LocalEpisodes
             {
                 if (report.Submission is { } submission)
                 {
-                    submissions.Add(submission);
-                    positions.Add($"{display}:{document.StartLine}:{document.StartColumn} (document {document.Index})");
+                    Add(submission, $"document {document.Index} of {OutputText.ForLine(display)}", $"{display}:{document.StartLine}:{document.StartColumn} (document {document.Index})");
                     brokenRules += report.IsValid ? 0 : 1;
                     return;
                 }
@@ -44,13 +56,13 @@ internal static class LocalEpisodes
             }, cancellationToken);
 
             await NoteBrokenRulesAsync(stderr, brokenRules);
-            return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, stderr));
+            return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, invalidIds, stderr), invalidIds);
         }
 
         var (profile, profileFailed) = await LoadProfileAsync(profilePath, stderr, cancellationToken);
         if (profile is null)
         {
-            return (submissions, 0, profileFailed);
+            return (submissions, 0, profileFailed, invalidIds);
         }
 
         foreach (var path in paths)
@@ -73,8 +85,7 @@ internal static class LocalEpisodes
                 {
                     if (MappedEpisode.ToSubmission(result) is { } submission)
                     {
-                        submissions.Add(submission);
-                        positions.Add($"{path}:{result.Row}");
+                        Add(submission, $"row {result.Row} of {OutputText.ForLine(path)}", $"{path}:{result.Row}");
                         continue;
                     }
 
@@ -94,19 +105,19 @@ internal static class LocalEpisodes
         {
             if (!(await check.ValidateAsync(submission, cancellationToken)).IsValid)
             {
-                refused.Add(submission.LocalRecordId);
+                refused.Add(invalidIds.TryGetValue(submission.LocalRecordId, out var label) ? label : submission.LocalRecordId);
             }
         }
 
         await NoteBrokenRulesAsync(stderr, refused.Count, refused);
-        return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, stderr));
+        return (submissions, unreadable, inputErrors | await DuplicatesAsync(submissions, positions, invalidIds, stderr), invalidIds);
     }
 
     /// <summary>
     /// Two local documents with one <c>localRecordId</c> are an input error naming both positions: which one is the
     /// case's current state is the hospital's to say, and taking either made the verdict depend on input order.
     /// </summary>
-    private static async Task<bool> DuplicatesAsync(List<Submission> submissions, List<string> positions, TextWriter stderr)
+    private static async Task<bool> DuplicatesAsync(List<Submission> submissions, List<string> positions, Dictionary<string, string> invalidIds, TextWriter stderr)
     {
         var first = new Dictionary<(string, string), int>();
         var found = false;
@@ -116,7 +127,7 @@ internal static class LocalEpisodes
             if (first.TryGetValue(key, out var earlier))
             {
                 await stderr.WriteLineAsync(
-                    $"{positions[i]}: error INPUT: localRecordId {Worklist.Id(submissions[i].LocalRecordId)} is also the id of the episode at {positions[earlier]}; each case must be listed once.");
+                    $"{positions[i]}: error INPUT: localRecordId {(invalidIds.ContainsKey(submissions[i].LocalRecordId) ? OutputText.InvalidLocalRecordId : Worklist.Id(submissions[i].LocalRecordId))} is also the id of the episode at {positions[earlier]}; each case must be listed once.");
                 found = true;
                 continue;
             }
@@ -131,7 +142,7 @@ internal static class LocalEpisodes
     {
         if (count > 0)
         {
-            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(Worklist.Id))})" : "";
+            var named = ids is { Count: > 0 and <= 20 } ? $" ({string.Join(", ", ids.Select(OutputText.ForLine))})" : "";
             await stderr.WriteLineAsync($"registry reconcile: note: {count} local episode(s) break validation rules{named}; the registry refuses them until they are fixed (see registry validate).");
         }
     }

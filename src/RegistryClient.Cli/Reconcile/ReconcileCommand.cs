@@ -88,7 +88,7 @@ internal static class ReconcileCommand
                 }
             }
 
-            var (local, unreadable, inputErrors) = await LocalEpisodes.ReadAsync(parse.GetValue(paths)!, parse.GetValue(profile), stderr, cancellationToken);
+            var (local, unreadable, inputErrors, invalidIds) = await LocalEpisodes.ReadAsync(parse.GetValue(paths)!, parse.GetValue(profile), stderr, cancellationToken);
             if (inputErrors)
             {
                 return await Usage(stderr, "the local list could not be read (see above); nothing was compared.");
@@ -156,6 +156,7 @@ internal static class ReconcileCommand
                 }
             }
 
+            report = Named(report, invalidIds);
             var rendered = parse.GetValue(format) switch
             {
                 "json" => report.ToJson() + "\n",
@@ -187,6 +188,29 @@ internal static class ReconcileCommand
             return report.IsComplete && unreadable == 0 ? ExitCodes.Success : ExitCodes.Failures;
         });
         return command;
+    }
+
+    /// <summary>The report with every local <c>localRecordId</c> that fails its pattern replaced by its stand-in (which
+    /// names the document it came from), so no format prints what a mis-mapped field held. The registry refuses such
+    /// an id, so none of its cases carries one; a registry's own ids are printed escaped, as they are.</summary>
+    private static ReconciliationReport Named(ReconciliationReport report, IReadOnlyDictionary<string, string> invalidIds)
+    {
+        if (invalidIds.Count == 0)
+        {
+            return report;
+        }
+
+        string Name(string id) => invalidIds.TryGetValue(id, out var label) ? label : id;
+        return report with
+        {
+            Cases = report.Cases.Select(c => c with { LocalRecordId = Name(c.LocalRecordId) }).ToList(),
+            FollowUps = report.FollowUps.Select(f => f with { LocalRecordId = Name(f.LocalRecordId) }).ToList(),
+            ActivityEpisodes = report.ActivityEpisodes?.Select(e => e with
+            {
+                LocalRecordId = e.LocalRecordId is { } id ? Name(id) : null,
+                Candidates = e.Candidates?.Select(Name).ToList(),
+            }).ToList(),
+        };
     }
 
     private static async Task<string> CsvAsync(ReconciliationReport report, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ internal static class SubmissionFiles
         {
             if (!Directory.Exists(path))
             {
-                yield return (path, Display(path));
+                yield return (path, path); // named as the user typed it, found or not
                 continue;
             }
 

@@ -46,14 +46,14 @@ internal static class ValidateCommand
 
             await using (file)
             {
-                return await RunAsync(parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(warningsAsErrors), file ?? stdout, stderr, cancellationToken);
+                return await RunAsync(parse.GetValue(paths)!, parse.GetValue(format)!, parse.GetValue(warningsAsErrors), file ?? stdout, file is not null, stderr, cancellationToken);
             }
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string[] paths, string format, bool warningsAsErrors, TextWriter report, TextWriter stderr, CancellationToken cancellationToken)
+        string[] paths, string format, bool warningsAsErrors, TextWriter report, bool reportToFile, TextWriter stderr, CancellationToken cancellationToken)
     {
         var options = new SubmissionValidatorOptions();
         var validator = new SubmissionValidator(options);
@@ -63,7 +63,7 @@ internal static class ValidateCommand
             try
             {
                 totals = await ValidationRun.ExecuteAsync(
-                    SubmissionFiles.Expand(paths, stderr), validator, options.MaxDocumentBytes, warningsAsErrors, writer, stderr, cancellationToken);
+                    SubmissionFiles.Expand(paths, stderr), validator, options.MaxDocumentBytes, warningsAsErrors, writer, reportToFile ? stderr : null, cancellationToken);
             }
             catch (IOException ex)
             {

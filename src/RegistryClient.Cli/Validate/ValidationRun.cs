@@ -40,11 +40,13 @@ internal static class ValidationRun
 {
     /// <summary>
     /// Validates every document of every input. With <paramref name="warningsAsErrors"/> warnings are reported as
-    /// errors, so every format's levels and totals agree with the exit code.
+    /// errors, so every format's levels and totals agree with the exit code. An input that cannot be read is a result
+    /// like any other, in the report in every format; it is repeated on <paramref name="inputErrors"/> (the terminal,
+    /// when the report goes to a file), so it is shown once wherever the report goes.
     /// </summary>
     public static async Task<RunTotals> ExecuteAsync(
         IEnumerable<(string Path, string Display)> inputs, SubmissionValidator validator, int maxDocumentBytes, bool warningsAsErrors,
-        ReportWriter writer, TextWriter stderr, CancellationToken cancellationToken)
+        ReportWriter writer, TextWriter? inputErrors, CancellationToken cancellationToken)
     {
         var totals = new RunTotals();
         foreach (var (path, display) in inputs)
@@ -62,7 +64,10 @@ internal static class ValidationRun
             if (stream.InputError is not null)
             {
                 totals.AddInputError();
-                await stderr.WriteLineAsync($"{OutputText.ForLine(display)}: {stream.InputError}");
+                if (inputErrors is not null)
+                {
+                    await inputErrors.WriteLineAsync($"{OutputText.ForLine(display)}: error INPUT: {OutputText.ForLine(stream.InputError)}");
+                }
             }
 
             writer.EndFile(stream.InputError);

@@ -239,6 +239,65 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 20: a mis-mapped localRecordId (an NHS number and a date of birth) never reaches any output.</summary>
+    [Fact]
+    public async Task AnInvalidLocalRecordId_IsNeverPrinted_InAnyFormat_OnlyItsStandIn()
+    {
+        const string Leaked = "9990001014 12/03/1961";
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        using (var api = new SandboxApi(sandbox))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.CreateAsync(Case("CASE-A"))).StatusCode);
+        }
+
+        var local = WriteLocal([Case("CASE-A"), Case("CASE-A") with { LocalRecordId = Leaked }]);
+        var args = new[] { "reconcile", local, "--endpoint", sandbox.BaseAddress.ToString(), "--token-env", SandboxTokenVariable, "--as-of", "2024-04-01" };
+        var standIn = $"(invalid localRecordId) [document 1 of {local}]";
+
+        foreach (var format in new[] { "text", "json", "csv", "html" })
+        {
+            var output = Path.Combine(_directory, $"out-{Guid.NewGuid():N}.{format}");
+            var (exit, stdout, stderr) = await CliRunner.RunAsync([.. args, "--format", format, "--output", output]);
+            var written = await File.ReadAllTextAsync(output);
+
+            Assert.True(exit == 1, $"exit {exit}: {stderr}");
+            foreach (var text in new[] { stdout, stderr, written })
+            {
+                Assert.DoesNotContain("9990001014", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("1961", text, StringComparison.Ordinal);
+            }
+
+            Assert.Contains(format == "html" ? System.Net.WebUtility.HtmlEncode(standIn) : standIn, written, StringComparison.Ordinal);
+        }
+
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(await WriteJsonAsync(args)))!.AsObject();
+        Assert.Equal([standIn], Cases(json, "missing"));
+    }
+
+    [Fact]
+    public async Task AnInvalidLocalRecordIdFromAnExport_IsNotNamedInTheNoteOfBrokenRules()
+    {
+        var export = Path.Combine(_directory, "export.csv");
+        var lines = File.ReadAllLines(Export);
+        File.WriteAllLines(export, lines.Select((line, i) => i == 1 ? line.Replace("RIS24001", "9990020078 12/03/2003", StringComparison.Ordinal) : line));
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("reconcile", export, "--profile", Profile, "--endpoint", sandbox.BaseAddress.ToString(),
+            "--token-env", SandboxTokenVariable, "--as-of", "2025-01-15");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"(invalid localRecordId) [row 2 of {export}]", stderr, StringComparison.Ordinal);
+        Assert.Contains($"(invalid localRecordId) [row 2 of {export}]", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("9990020078 12/03/2003", stderr + stdout, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WriteJsonAsync(string[] args)
+    {
+        var output = Path.Combine(_directory, $"out-{Guid.NewGuid():N}.json");
+        await CliRunner.RunAsync([.. args, "--format", "json", "--output", output]);
+        return output;
+    }
+
     internal static async Task<List<Submission>> MapSampleExportAsync()
     {
         await using var profileStream = File.OpenRead(Profile);

@@ -103,6 +103,37 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(1, strict.ExitCode);
     }
 
+    /// <summary>Issue 20: a localRecordId that fails its pattern (here an NHS number and a date of birth) is never
+    /// echoed: every format names the document by its index and <c>(invalid localRecordId)</c>.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_AnInvalidLocalRecordId_IsNeverEchoed_InAnyFormat(string format)
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Samples.ValidFiles.First()))!;
+        document["localRecordId"] = "9990001014 12/03/1961";
+        var file = Path.Combine(_temp, "leaky.json");
+        File.WriteAllText(file, "[" + File.ReadAllText(Samples.ValidFiles.First()) + "," + document.ToJsonString() + "]");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", file, "--format", format);
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("9990001014", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("1961", stdout + stderr, StringComparison.Ordinal);
+        if (format == "json")
+        {
+            var named = JsonNode.Parse(stdout)!["files"]![0]!["documents"]![1]!;
+            Assert.Equal((1, "(invalid localRecordId)"), ((int)named["index"]!, (string)named["localRecordId"]!));
+        }
+
+        if (format == "junit")
+        {
+            Assert.Contains(XDocument.Parse(stdout).Descendants("testcase"), t => (string?)t.Attribute("name") == "[1] (invalid localRecordId)");
+        }
+    }
+
     [Fact]
     public async Task Validate_ArrayFile_LocatesIssuesInTheFile()
     {
@@ -142,13 +173,46 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("3 document(s): 1 valid, 2 invalid", stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Validate_MissingFile_ExitsTwo()
+    /// <summary>Issue 20: a missing input is named as the user typed it (never as a path relative to the working
+    /// directory, such as <c>../../../nonexistent</c>), once: in the report, which every format carries it in.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public async Task Validate_MissingFile_ExitsTwo_NamingItAsTyped_OnceInTheReport(string format)
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("validate", Path.Combine(_temp, "absent.json"));
+        var typed = Path.Combine(_temp, "absent.json");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", typed, "--format", format);
 
         Assert.Equal(2, exit);
-        Assert.Contains("absent.json", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+        Assert.Contains(typed, stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("../", stdout, StringComparison.Ordinal);
+        if (format is "text" or "json")
+        {
+            Assert.Single(Regex.Matches(stdout, Regex.Escape(typed)));
+        }
+
+        if (format == "text")
+        {
+            Assert.StartsWith($"{typed}: error INPUT: no such file or directory\n", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_WithTheReportInAFile_IsAlsoNamedOnceOnStderr()
+    {
+        var typed = Path.Combine(_temp, "absent.json");
+        var report = Path.Combine(_temp, "report.txt");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("validate", typed, "--output", report);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal($"{typed}: error INPUT: no such file or directory\n", stderr);
+        Assert.StartsWith($"{typed}: error INPUT: no such file or directory\n", File.ReadAllText(report), StringComparison.Ordinal);
     }
 
     [Fact]

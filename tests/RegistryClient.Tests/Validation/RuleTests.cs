@@ -205,6 +205,20 @@ public sealed class RuleTests
     }
 
     [Theory]
+    [InlineData(ResearchRegistry.Isrctn, "This is not an ISRCTN identifier, which is ISRCTN followed by 8 digits.")]
+    [InlineData(ResearchRegistry.Iras, "This is not an IRAS identifier, which is 6 or 7 digits.")]
+    [InlineData(ResearchRegistry.ClinicalTrialsGov, "This is not a ClinicalTrials.gov identifier, which is NCT followed by 8 digits.")]
+    public void VR015_NamesTheRegistryInPlainEnglish(ResearchRegistry registry, string message)
+    {
+        var submission = Base() with
+        {
+            Governance = Base().Governance with { ResearchStudy = new ResearchStudy { Registry = registry, Identifier = "12" } },
+        };
+
+        Assert.Equal(message, Assert.Single(Evaluate("VR015", submission)).Message);
+    }
+
+    [Theory]
     [InlineData(FollowUpTimepoint.Days30, 14, true)]
     [InlineData(FollowUpTimepoint.Days30, 13, false)]
     [InlineData(FollowUpTimepoint.Days30, 60, true)]

@@ -57,6 +57,37 @@ public sealed class SchemaSemanticsTests
         }
     }
 
+    [Theory]
+    [InlineData("/procedure/device/name", "EKOS\u0000Endo")]
+    [InlineData("/procedure/device/manufacturer", "Boston\u001BScientific")]
+    [InlineData("/submitter/softwareName", "Theatre\u007FExport")]
+    [InlineData("/submitter/softwareVersion", "1.0\u0085")]
+    [InlineData("/governance/researchStudy/identifier", "ISRCTN\u000C12345678")]
+    public async Task Text_WithAControlCharacter_IsASchemaErrorOnBothPaths_WithoutEchoingIt(string pointer, string value)
+    {
+        var bytes = With(pointer, value, sample: Samples.ValidFiles.First(f => File.ReadAllText(f).Contains("researchStudy", StringComparison.Ordinal)));
+
+        var report = await Validator.ValidateAsync(bytes);
+        var authority = await Validator.AuthoritativeAsync(bytes, CancellationToken.None);
+
+        var issue = Assert.Single(report.Issues, i => i.Code == IssueCodes.Schema && i.Path == pointer);
+        Assert.Equal("Holds a control character (such as NUL); text may hold only tab, carriage return and line feed among them.", issue.Message);
+        Assert.Contains(authority.Issues, i => i.Code == IssueCodes.Schema && i.Path == pointer);
+        Assert.False(Validator.TryFastPath(bytes, out _), "the fast path must not answer for a value the schema refuses");
+    }
+
+    [Theory]
+    [InlineData("/procedure/device/name", "EKOS\tEndo")]
+    [InlineData("/procedure/device/name", "EKOS\r\nEndo")]
+    public async Task Text_WithTabOrLineBreak_StaysValidOnBothPaths(string pointer, string value)
+    {
+        var bytes = With(pointer, value);
+
+        Assert.True(Validator.TryFastPath(bytes, out var fast));
+        Assert.DoesNotContain(fast.Issues, i => i.Code == IssueCodes.Schema);
+        Assert.DoesNotContain((await Validator.AuthoritativeAsync(bytes, CancellationToken.None)).Issues, i => i.Code == IssueCodes.Schema);
+    }
+
     [Fact]
     public async Task Pattern_MessageShowsThePatternAsTheSchemaWritesIt()
     {

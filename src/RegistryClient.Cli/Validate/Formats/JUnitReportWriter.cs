@@ -38,7 +38,7 @@ internal sealed class JUnitReportWriter(TextWriter output) : ReportWriter
         _tests++;
         xml.WriteStartElement("testcase");
         xml.WriteAttributeString("classname", _path);
-        xml.WriteAttributeString("name", report.LocalRecordId is { } id ? $"[{document.Index}] {OutputText.ForLine(id)}" : $"[{document.Index}]");
+        xml.WriteAttributeString("name", OutputText.LocalRecordId(report.LocalRecordId) is { } id ? $"[{document.Index}] {id}" : $"[{document.Index}]");
         var lines = string.Join("\n", report.Issues.Select(i =>
             $"{_path}:{i.Line ?? 1}:{i.Column ?? 1}: {Severity(i.Severity)} {i.Code}: {OutputText.ForLine(i.Message)} [{OutputText.ForLine(i.Path)}]"));
         if (!report.IsValid)

@@ -24,7 +24,7 @@ internal sealed class JsonReportWriter : ReportWriter
         var json = _sink.Json;
         json.WriteStartObject();
         json.WriteNumber("index", document.Index);
-        if (document.Report.LocalRecordId is { } id)
+        if (OutputText.LocalRecordId(document.Report.LocalRecordId) is { } id)
         {
             _sink.String("localRecordId", id);
         }

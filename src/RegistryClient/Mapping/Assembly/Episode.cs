@@ -147,11 +147,17 @@ internal sealed class Episode
             return true;
         }
 
-        foreach (var column in row.Undecodable ?? [])
+        for (var i = 0; i < (row.Undecodable?.Count ?? 0); i++)
         {
+            var column = row.Undecodable![i];
             if (_context.Used[column])
             {
-                Error(row.Row, _context.Header[column], $"The cell has bytes that are not valid {_context.Encoding}; declare the export's encoding in input.encoding.");
+                Error(row.Row, _context.Header[column], (row.Faults is { } faults && i < faults.Count ? faults[i] : CellFault.Encoding) switch
+                {
+                    CellFault.ControlCharacter => "The cell holds a control character (such as NUL); text may hold only tab, carriage return and line feed among them.",
+                    CellFault.TooLong => "The cell holds more characters than input.limits.maxCellCharacters allows.",
+                    _ => $"The cell has bytes that are not valid {_context.Encoding}; declare the export's encoding in input.encoding.",
+                });
             }
         }
 

@@ -1,3 +1,4 @@
+using RegistryClient.Model;
 using System.Runtime.CompilerServices;
 using CsvHelper;
 
@@ -69,7 +70,7 @@ internal static class CsvRows
             cancellationToken.ThrowIfCancellationRequested();
             row.Row = (int)csv.LineNumber;
             row.Problem = null;
-            row.Undecodable = null;
+            row.ClearFaults();
             var fields = csv.FieldCount;
             for (var i = 0; i < header.Length; i++)
             {
@@ -88,12 +89,15 @@ internal static class CsvRows
 
                 if (checkUtf8 ? !InputEncodings.IsValidUtf8(span) : span.IndexOf(UndecodableUtf8) >= 0)
                 {
-                    (row.Undecodable ??= []).Add(i);
-                    row.Values[i] = "";
+                    row.Refuse(i, CellFault.Encoding);
                     continue;
                 }
 
                 row.Values[i] = csv.GetString(i);
+                if (ControlCharacters.In(row.Values[i]))
+                {
+                    row.Refuse(i, CellFault.ControlCharacter); // never passed on: a NUL is a mis-exported byte, not data
+                }
             }
 
             if (malformed is { Reason: not CsvMalformedReason.FieldCountMismatch } bad)

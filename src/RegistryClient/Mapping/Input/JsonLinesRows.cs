@@ -1,3 +1,4 @@
+using RegistryClient.Model;
 using System.Runtime.CompilerServices;
 
 namespace RegistryClient.Mapping;
@@ -34,7 +35,7 @@ internal static class JsonLinesRows
 
             row.Row = line;
             row.Problem = null;
-            row.Undecodable = null;
+            row.ClearFaults();
             JsonDocument? document = null;
             try
             {
@@ -87,13 +88,15 @@ internal static class JsonLinesRows
                             JsonValueKind.Null => "",
                             _ => property.Value.GetRawText(),
                         };
+                        row.Values[i] = value;
                         if (value.IndexOf(InputEncodings.Undecodable) >= 0)
                         {
-                            (row.Undecodable ??= []).Add(i);
-                            value = "";
+                            row.Refuse(i, CellFault.Encoding);
                         }
-
-                        row.Values[i] = value;
+                        else if (ControlCharacters.In(value))
+                        {
+                            row.Refuse(i, CellFault.ControlCharacter);
+                        }
                     }
                 }
             }

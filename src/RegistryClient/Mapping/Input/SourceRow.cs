@@ -9,6 +9,19 @@ internal enum CellKind : byte
     Boolean,
 }
 
+/// <summary>Why a cell could not be read.</summary>
+internal enum CellFault : byte
+{
+    /// <summary>Bytes that are not valid in the declared encoding.</summary>
+    Encoding,
+
+    /// <summary>A control character other than tab, carriage return and line feed (NUL, for one).</summary>
+    ControlCharacter,
+
+    /// <summary>More characters than the workbook limits allow in a cell.</summary>
+    TooLong,
+}
+
 /// <summary>
 /// One input row: its number (as a spreadsheet counts, the header being row 1), its cells by header position, or why
 /// it could not be read. The first row a reader yields is the header (<see cref="IsHeader"/>). Readers reuse one
@@ -30,8 +43,27 @@ internal sealed class SourceRow
     /// <summary>Why the row as a whole could not be read (malformed quoting, wrong field count, not JSON).</summary>
     public string? Problem { get; set; }
 
-    /// <summary>Cells that could not be read (bytes not valid in the declared encoding), by header position.</summary>
+    /// <summary>Cells that could not be read (bytes not valid in the declared encoding, a control character), by
+    /// header position; their values are empty. <see cref="Faults"/> says why, in the same order.</summary>
     public List<int>? Undecodable { get; set; }
+
+    /// <summary>Why each cell of <see cref="Undecodable"/> could not be read.</summary>
+    public List<CellFault>? Faults { get; set; }
+
+    /// <summary>Marks the cell at <paramref name="column"/> unreadable, for <paramref name="fault"/>, and empties it.</summary>
+    public void Refuse(int column, CellFault fault)
+    {
+        (Undecodable ??= []).Add(column);
+        (Faults ??= []).Add(fault);
+        Values[column] = "";
+    }
+
+    /// <summary>Forgets the previous row's unreadable cells.</summary>
+    public void ClearFaults()
+    {
+        Undecodable = null;
+        Faults = null;
+    }
 
     public CellKind KindAt(int column) => Kinds is { } kinds && column < kinds.Length ? kinds[column] : CellKind.Text;
 
@@ -46,5 +78,6 @@ internal sealed class SourceRow
         Kinds = (CellKind[]?)Kinds?.Clone(),
         Problem = Problem,
         Undecodable = Undecodable is null ? null : [.. Undecodable],
+        Faults = Faults is null ? null : [.. Faults],
     };
 }

@@ -1,3 +1,4 @@
+using RegistryClient.Model;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ExcelDataReader;
@@ -22,6 +23,16 @@ internal static class XlsxRows
             seekable.Position = 0;
         }
 
+        // Bounded before ExcelDataReader sees it: it would hold a decompression bomb's cells in memory (WorkbookGuard).
+        var bounds = WorkbookBounds.Of(settings.Limits);
+        var start = seekable.Position;
+        if (WorkbookGuard.Check(seekable, bounds, cancellationToken) is { } refused)
+        {
+            yield return new SourceRow { Row = refused.Row, IsHeader = true, Problem = refused.Problem };
+            yield break;
+        }
+
+        seekable.Position = start;
         var (reader, problem) = Open(seekable, settings.Sheet);
         if (reader is null)
         {
@@ -33,7 +44,7 @@ internal static class XlsxRows
         {
             var headerRow = settings.HeaderRow ?? 1;
             var number = 0;
-            while (number < headerRow && reader.Read())
+            while (number < headerRow && Next(reader, out _))
             {
                 number++;
             }
@@ -53,14 +64,30 @@ internal static class XlsxRows
             yield return new SourceRow { Row = number, IsHeader = true, Values = header };
             var use = wanted(header);
             var row = new SourceRow { Values = new string[header.Length], Kinds = new CellKind[header.Length] };
-            while (reader.Read())
+            var damaged = false;
+            while (Next(reader, out damaged))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 row.Row = ++number;
+                row.ClearFaults();
                 var empty = true;
                 for (var i = 0; i < header.Length; i++)
                 {
                     (row.Values[i], row.Kinds[i]) = use[i] && i < reader.FieldCount ? Cell(reader.GetValue(i)) : ("", CellKind.Text);
+                    if (row.Kinds[i] == CellKind.Text && row.Values[i].Length > 0)
+                    {
+                        if (row.Values[i].Length > bounds.Cell)
+                        {
+                            row.Refuse(i, CellFault.TooLong);
+                            empty = false;
+                        }
+                        else if (ControlCharacters.In(row.Values[i]))
+                        {
+                            row.Refuse(i, CellFault.ControlCharacter); // Excel writes one as _x0000_; never passed on
+                            empty = false;
+                        }
+                    }
+
                     empty &= row.Values[i].Length == 0;
                 }
 
@@ -69,6 +96,26 @@ internal static class XlsxRows
                     yield return row; // Excel leaves blank rows between and after the data; they hold nothing to map
                 }
             }
+
+            if (damaged)
+            {
+                yield return new SourceRow { Row = number + 1, Values = Enumerable.Repeat("", header.Length).ToArray(), Problem = "cannot be read: the sheet's XML is damaged from here on" };
+            }
+        }
+    }
+
+    /// <summary>The next row; false at the end, or when the sheet's XML turns out damaged (<paramref name="damaged"/>).</summary>
+    private static bool Next(IExcelDataReader reader, out bool damaged)
+    {
+        damaged = false;
+        try
+        {
+            return reader.Read();
+        }
+        catch (Exception ex) when (ex is System.Xml.XmlException or InvalidDataException or FormatException or InvalidCastException or IOException)
+        {
+            damaged = true;
+            return false;
         }
     }
 

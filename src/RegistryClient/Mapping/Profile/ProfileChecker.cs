@@ -96,6 +96,27 @@ internal static class ProfileChecker
             error("/input/encoding", "An xlsx workbook has no text encoding to declare.");
         }
 
+        if (input.Limits is { } limits)
+        {
+            if (input.Format != "xlsx")
+            {
+                error("/input/limits", "limits apply to xlsx input only.");
+            }
+
+            foreach (var (name, value) in new (string, long?)[]
+            {
+                ("maxCellCharacters", limits.MaxCellCharacters), ("maxCellsPerRow", limits.MaxCellsPerRow), ("maxRowCharacters", limits.MaxRowCharacters),
+                ("maxSharedStringsBytes", limits.MaxSharedStringsBytes), ("maxSharedStrings", limits.MaxSharedStrings), ("maxPartBytes", limits.MaxPartBytes),
+                ("maxWorkbookBytes", limits.MaxWorkbookBytes), ("maxCompressionRatio", limits.MaxCompressionRatio),
+            })
+            {
+                if (value is < 1)
+                {
+                    error("/input/limits/" + name, name + " is a positive number.");
+                }
+            }
+        }
+
         if (input.HeaderRow is < 1 or > 1000)
         {
             error("/input/headerRow", "headerRow is the 1-based row of the column names, at most 1000.");

@@ -58,6 +58,46 @@ public sealed record InputSettings
 
     /// <summary>For <c>xlsx</c>: the 1-based row that holds the column names (default 1); rows above it are skipped.</summary>
     public int? HeaderRow { get; init; }
+
+    /// <summary>For <c>xlsx</c>: how large a workbook may be once decompressed (default: <see cref="WorkbookLimits"/>'s
+    /// defaults, generous for real exports of up to Excel's 1,048,576 rows). A workbook past any limit is an input error
+    /// located by sheet and cell, and nothing is mapped.</summary>
+    public WorkbookLimits? Limits { get; init; }
+}
+
+/// <summary>
+/// Bounds on an .xlsx workbook, checked on the zip's decompressed bytes before any cell is read, so a decompression
+/// bomb (a small file that expands to gigabytes) is refused with a located error instead of exhausting memory. Every
+/// property is optional; an absent one keeps its default. Raise a limit only for a workbook you trust.
+/// </summary>
+public sealed record WorkbookLimits
+{
+    /// <summary>The most characters in one cell (default 32,767, Excel's own limit for a cell).</summary>
+    public int? MaxCellCharacters { get; init; }
+
+    /// <summary>The most cells in one row, and the last column a cell may name (default 16,384, Excel's last column, XFD).</summary>
+    public int? MaxCellsPerRow { get; init; }
+
+    /// <summary>The most characters of text in one row, all its cells together (default 1,048,576).</summary>
+    public int? MaxRowCharacters { get; init; }
+
+    /// <summary>The most bytes of the shared-strings table once decompressed (default 64 MiB); the reader holds the
+    /// whole table in memory.</summary>
+    public long? MaxSharedStringsBytes { get; init; }
+
+    /// <summary>The most strings in the shared-strings table (default 4,000,000).</summary>
+    public int? MaxSharedStrings { get; init; }
+
+    /// <summary>The most bytes one worksheet may decompress to (default 4 GiB; a 1,000,000-row export of 60 columns
+    /// written with inline strings is about 2.4 GB).</summary>
+    public long? MaxPartBytes { get; init; }
+
+    /// <summary>The most bytes the whole workbook may decompress to (default 8 GiB).</summary>
+    public long? MaxWorkbookBytes { get; init; }
+
+    /// <summary>The most a part may expand over its compressed size, once it passes 16 MiB decompressed (default 100;
+    /// real worksheets expand 5 to 20 times, a decompression bomb up to 1,000 times).</summary>
+    public int? MaxCompressionRatio { get; init; }
 }
 
 /// <summary>Tells episode rows from follow-up rows.</summary>

@@ -99,17 +99,17 @@ internal sealed class ResearchIdentifierFormatRule() : SubmissionRule("VR015", V
 
         // Plain prefix-and-digits checks rather than regular expressions: building a Regex costs milliseconds at
         // start-up, which every `registry validate` run would pay.
-        var (valid, example) = study.Registry switch
+        // Each registry by the name it goes by, with its article: "an ISRCTN", "an IRAS", "a ClinicalTrials.gov".
+        var (valid, name, example) = study.Registry switch
         {
-            ResearchRegistry.Isrctn => (IsPrefixAndDigits(study.Identifier, "ISRCTN", 8, 8), "ISRCTN followed by 8 digits"),
-            ResearchRegistry.Iras => (IsPrefixAndDigits(study.Identifier, "", 6, 7), "6 or 7 digits"),
-            _ => (IsPrefixAndDigits(study.Identifier, "NCT", 8, 8), "NCT followed by 8 digits"),
+            ResearchRegistry.Isrctn => (IsPrefixAndDigits(study.Identifier, "ISRCTN", 8, 8), "an ISRCTN", "ISRCTN followed by 8 digits"),
+            ResearchRegistry.Iras => (IsPrefixAndDigits(study.Identifier, "", 6, 7), "an IRAS", "6 or 7 digits"),
+            _ => (IsPrefixAndDigits(study.Identifier, "NCT", 8, 8), "a ClinicalTrials.gov", "NCT followed by 8 digits"),
         };
 
         if (!valid)
         {
-            context.Report("/governance/researchStudy/identifier",
-                $"This is not a {RegistryCode.Of(study.Registry)} identifier, which is {example}.");
+            context.Report("/governance/researchStudy/identifier", $"This is not {name} identifier, which is {example}.");
         }
     }
 

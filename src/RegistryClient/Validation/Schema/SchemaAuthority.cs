@@ -191,6 +191,8 @@ internal sealed class SchemaAuthority
             ValidationErrorKind.ObjectExpected => $"Expected an object, found {Found(error.Token)}.",
             ValidationErrorKind.ArrayExpected => $"Expected an array, found {Found(error.Token)}.",
             ValidationErrorKind.DateExpected => "Expected a calendar date in the form YYYY-MM-DD.",
+            ValidationErrorKind.PatternMismatch when EcmaPatterns.Display(schema?.Pattern) == ControlCharacters.SchemaPattern =>
+                "Holds a control character (such as NUL); text may hold only tab, carriage return and line feed among them.",
             ValidationErrorKind.PatternMismatch => $"Does not have the required form {EcmaPatterns.Display(schema?.Pattern)}.",
             ValidationErrorKind.StringTooShort => $"Must be at least {schema?.MinLength} characters long.",
             ValidationErrorKind.StringTooLong => $"Must be at most {schema?.MaxLength} characters long.",

@@ -27,7 +27,7 @@ internal static class SchemaConstraints
         && (s.FollowUps is null || s.FollowUps.All(f => f is not null));
 
     private static bool Conform(Submitter s) =>
-        IsOrganisationCode(s.OrganisationCode) && OptionalLength(s.SoftwareName, 1, 64) && OptionalLength(s.SoftwareVersion, 1, 64);
+        IsOrganisationCode(s.OrganisationCode) && OptionalText(s.SoftwareName, 1, 64) && OptionalText(s.SoftwareVersion, 1, 64);
 
     private static bool Conform(Patient p) =>
         (p.NhsNumber is null || (p.NhsNumber.Length == 10 && p.NhsNumber.All(IsDigit)))
@@ -46,12 +46,12 @@ internal static class SchemaConstraints
 
     private static bool Conform(Governance g) =>
         (g.MdtSpecialties is null || Unique(g.MdtSpecialties))
-        && (g.ResearchStudy is null || Length(g.ResearchStudy.Identifier, 1, 64));
+        && (g.ResearchStudy is null || Text(g.ResearchStudy.Identifier, 1, 64));
 
     private static bool Conform(Procedure p) =>
         p.AccessVeins.Count >= 1 && Unique(p.AccessVeins)
         && p.ImagingGuidance.Count >= 1 && Unique(p.ImagingGuidance)
-        && Length(p.Device.Name, 1, 100) && Length(p.Device.Manufacturer, 1, 100)
+        && Text(p.Device.Name, 1, 100) && Text(p.Device.Manufacturer, 1, 100)
         && (p.Thrombolysis.Timing == ThrombolysisTiming.None || p.Thrombolysis.Agent is not null)
         && (p.Thrombolysis.TotalDoseMg is null || p.Thrombolysis.TotalDoseMg is > 0 and <= 100)
         && p.Adjunct.StentedSegments.Count <= 8 && Unique(p.Adjunct.StentedSegments)
@@ -60,7 +60,7 @@ internal static class SchemaConstraints
 
     private static bool Conform(Outcome o) =>
         o.ThrombusRemovedPercent is >= 0 and <= 100
-        && o.Complications.All(c => OptionalLength(c.Description, 1, 500))
+        && o.Complications.All(c => OptionalText(c.Description, 1, 500))
         && o.Anticoagulation.PlannedDurationMonths is >= 0 and <= 120;
 
     private static bool Conform(FollowUp f) =>
@@ -70,7 +70,9 @@ internal static class SchemaConstraints
     private static bool Conform(QualityOfLife q) =>
         q.Instrument == QualityOfLifeInstrument.Eq5d5l ? q.Score is >= -0.6 and <= 1 : q.Score is >= 0 and <= 100;
 
-    private static bool IsLocalRecordId(string id) =>
+    /// <summary>Whether <paramref name="id"/> matches the schema's <c>localRecordId</c> pattern and length: only such an
+    /// id is ever printed (a mis-mapped field may hold an NHS number and a date of birth).</summary>
+    internal static bool IsLocalRecordId(string id) =>
         Length(id, 1, 64) && id.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-');
 
     private static bool IsOrganisationCode(string code) =>
@@ -84,7 +86,10 @@ internal static class SchemaConstraints
 
     private static bool Length(string value, int min, int max) => TextLength.IsWithin(value, min, max);
 
-    private static bool OptionalLength(string? value, int min, int max) => value is null || Length(value, min, max);
+    /// <summary>Free text: its length, and no control character but tab, CR and LF (the schema's text pattern).</summary>
+    private static bool Text(string value, int min, int max) => Length(value, min, max) && !ControlCharacters.In(value);
+
+    private static bool OptionalText(string? value, int min, int max) => value is null || Text(value, min, max);
 
     private static bool Unique<T>(IReadOnlyList<T> items) where T : struct, Enum
     {
