@@ -1,3 +1,5 @@
+using RegistryClient.Mapping;
+
 namespace RegistryClient.Hosting;
 
 /// <summary>
@@ -33,9 +35,37 @@ public sealed class DropFolderOptions
             yield return "RegistryClient:Worker:DropFolder:Profile is required.";
         }
 
+        else
+        {
+            var (profile, errors) = LoadProfile(Profile!);
+            foreach (var error in errors)
+            {
+                yield return error;
+            }
+
+            _ = profile;
+        }
+
         if (StableFor < TimeSpan.Zero || StableFor > TimeSpan.FromHours(1))
         {
             yield return "RegistryClient:Worker:DropFolder:StableFor is 0 to 1 hour.";
         }
+    }
+
+    /// <summary>Loads the profile, saying what is wrong with it (located) rather than throwing.</summary>
+    internal static (MappingProfile? Profile, IReadOnlyList<string> Errors) LoadProfile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return (null, [$"RegistryClient:Worker:DropFolder:Profile {path} cannot be read ({ex.GetType().Name})."]);
+        }
+
+        var (profile, errors) = MappingProfile.Load(bytes);
+        return (profile, errors.Select(e => $"{path}:{e.Line}:{e.Column}: {e.Message}").ToList());
     }
 }

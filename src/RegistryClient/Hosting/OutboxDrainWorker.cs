@@ -7,7 +7,10 @@ using RegistryClient.Outbox;
 namespace RegistryClient.Hosting;
 
 /// <summary>The drop folder the options name, if any (a holder, so the container can give "none").</summary>
-internal sealed record DropFolderHolder(DropFolderIngestor? Ingestor);
+internal sealed record DropFolderHolder(DropFolderIngestor? Ingestor) : IDisposable
+{
+    public void Dispose() => Ingestor?.Dispose();
+}
 
 /// <summary>
 /// Drains the outbox for as long as the host runs: wakes as soon as something is queued through
