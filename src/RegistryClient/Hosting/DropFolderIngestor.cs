@@ -88,8 +88,17 @@ internal sealed class DropFolderIngestor : IDisposable
                 continue;
             }
 
-            await IngestAsync(path, queue, cancellationToken).ConfigureAwait(false);
-            _seen.Remove(path);
+            try
+            {
+                await IngestAsync(path, queue, cancellationToken).ConfigureAwait(false);
+                _seen.Remove(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // This file cannot be moved or read just now (permissions, a lock): the others still go; it is tried again.
+                DropFolderLog.NotMoved(_logger, name, ex.GetType().Name);
+                next = _options.StableFor > TimeSpan.FromSeconds(1) ? _options.StableFor : TimeSpan.FromSeconds(1);
+            }
         }
 
         foreach (var gone in _seen.Keys.Where(k => !present.Contains(k)).ToList())

@@ -133,4 +133,7 @@ internal static partial class DropFolderLog
 {
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "{File} {Outcome}: {Episodes} episode(s), {Queued} queued, {AlreadyQueued} already queued, {Invalid} invalid (duplicate file: {Duplicate})")]
     public static partial void Ingested(ILogger logger, string file, string outcome, int episodes, int queued, int alreadyQueued, int invalid, bool duplicate);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "{File} could not be ingested now ({Reason}); it stays in the folder and is tried again")]
+    public static partial void NotMoved(ILogger logger, string file, string reason);
 }

@@ -91,6 +91,7 @@ internal sealed class OutboxDrainWorker : BackgroundService
                 }
 
                 var summary = await DrainOnceAsync(outbox, options, stoppingToken).ConfigureAwait(false);
+                _state.OutboxRecovered(); // every answer of this drain was recorded
                 await _state.ObserveAsync(outbox, CancellationToken.None).ConfigureAwait(false);
                 if (summary.Created + summary.Amended + summary.Unchanged + summary.Stale + summary.Rejected + summary.Conflicts + summary.Withdrawn > 0)
                 {

@@ -35,6 +35,12 @@ internal sealed class RegistryHealthCheck(RegistryWorkerState state, RegistryCir
                 var (counts, _) = await state.ObserveAsync(outbox, cancellationToken).ConfigureAwait(false);
                 data["pending"] = counts.Pending;
                 data["rejected"] = counts.Rejected;
+                if (state.OutboxFailure is { } failure)
+                {
+                    // Readable, but the worker could not record the registry's answers (a full disk, say).
+                    data["outboxProblem"] = failure.Problem.ToString();
+                    unhealthy.Add($"the outbox is unavailable ({failure.Problem}): {failure.Message}");
+                }
             }
             catch (OutboxUnavailableException ex)
             {

@@ -84,11 +84,12 @@ internal sealed class RegistryWorkerState(TimeProvider time)
         {
             _oldestPending = counts.Pending == 0 ? null : oldest?.EnqueuedAt;
         }
-
-        Volatile.Write(ref _outboxFailure, null);
     }
 
+    /// <summary>The outbox failed (to open, read or write): unhealthy until it opens or a drain records its answers again.</summary>
     public void OutboxFailed(OutboxUnavailableException failure) => Volatile.Write(ref _outboxFailure, failure);
+
+    public void OutboxRecovered() => Volatile.Write(ref _outboxFailure, null);
 
     public void Answered(SubmissionResult result)
     {

@@ -69,6 +69,7 @@ public sealed class SubmissionQueue : IDisposable
                 }
 
                 _inner = inner;
+                _state.OutboxRecovered();
                 Volatile.Write(ref _outbox, new WakingOutbox(inner, _state));
             }
 

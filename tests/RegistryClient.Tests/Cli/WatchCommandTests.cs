@@ -75,6 +75,27 @@ public sealed class WatchCommandTests : IDisposable
         Assert.Equal((files * 30, 0, 0), (counts.Stored, counts.Pending, counts.Rejected)); // one version per episode: none queued twice
     }
 
+    [SkippableFact]
+    public async Task Watch_StopsCleanlyOnCtrlC_SayingWhatIsPending()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(1)");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        Directory.CreateDirectory(Drop);
+        using var watch = new Watch(StartWatch(sandbox));
+        await WaitForAsync(() => Task.FromResult(watch.Output().Contains("registry watch: watching ", StringComparison.Ordinal) || watch.HasExited));
+        Assert.False(watch.HasExited, watch.Output());
+
+        using (var interrupt = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await watch.WaitForExitAsync(deadline.Token);
+        Assert.True(watch.ExitCode == 0, watch.Output());
+        Assert.Contains("registry watch: stopped; 0 stored, 0 refused, 0 pending", watch.Output(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Watch_WithABadProfile_RefusesToStart_WithExit2()
     {

@@ -107,6 +107,50 @@ public sealed class RegistryHealthCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOutboxThatCannotRecordTheRegistrysAnswers_IsUnhealthy_ThoughItCanStillBeRead()
+    {
+        using var sqlite = await RegistryClient.Outbox.Sqlite.SqliteSubmissionOutbox.OpenAsync(OutboxPath);
+        var full = new FullDiskOutbox(sqlite);
+        var answers = new RegistryClient.Tests.Outbox.BatchSubmitterTests.ScriptedClient(s => Task.FromResult(RegistryClient.Tests.Outbox.BatchSubmitterTests.Stored(s, RegistryClient.Http.SubmissionStatus.Created)));
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<RegistryClient.Http.VenousRegistryClient>(answers);
+        builder.Services.AddRegistryClient(o => { o.Endpoint = new Uri("http://127.0.0.1:9/"); o.Token = "t"; })
+            .AddOutbox(full, o => o.RetryInterval = TimeSpan.FromMinutes(5));
+        builder.Services.AddHealthChecks().AddRegistryHealthCheck();
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.Queue().EnqueueAsync(TestSubmissions.Load());
+
+        HealthReportEntry entry = default;
+        await WorkerHost.Until(async () => (entry = (await host.HealthAsync()).Entries["registry"]).Status == HealthStatus.Unhealthy, "the failed write was reported");
+        await host.StopAsync();
+
+        Assert.Equal("Full", entry.Data["outboxProblem"]);
+        Assert.Equal(1, Convert.ToInt32(entry.Data["pending"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>An outbox on a full disk: reads work, recording the registry's answer does not.</summary>
+    private sealed class FullDiskOutbox(RegistryClient.Outbox.ISubmissionOutbox inner) : RegistryClient.Outbox.ISubmissionOutbox
+    {
+        public Task<RegistryClient.Outbox.OutboxEnqueueResult> EnqueueAsync(RegistryClient.Outbox.OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) => inner.PendingAsync(limit, cancellationToken);
+
+        public Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
+
+        public Task MarkStoredAsync(string idempotencyKey, RegistryClient.Http.SubmissionStatus outcome, RegistryClient.Http.SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
+            throw new RegistryClient.Outbox.OutboxUnavailableException(RegistryClient.Outbox.OutboxProblem.Full, "outbox.db", "The outbox outbox.db is on a full disk; free space.");
+
+        public Task MarkRefusedAsync(string idempotencyKey, RegistryClient.Outbox.OutboxState state, RegistryClient.Http.SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) => inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
+
+        public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) => inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
+
+        public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
+
+        public Task<RegistryClient.Outbox.OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+    }
+
+    [Fact]
     public async Task RefusedCredentials_AreUnhealthy_AndRejectionsDegradeUntilTheNextCheck()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
