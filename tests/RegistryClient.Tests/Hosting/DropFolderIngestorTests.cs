@@ -172,13 +172,25 @@ public sealed class DropFolderIngestorTests : IDisposable
         File.Copy(Ris, Path.Combine(Drop, "ris.csv.tmp"));
         File.Move(Path.Combine(Drop, "ris.csv.tmp"), Path.Combine(Drop, "ris.csv"));
         File.Copy(Ris, Path.Combine(Drop, "ris-copy.csv"));
+        await File.WriteAllTextAsync(Path.Combine(Drop, "theatre.csv"), "theatre,export,with,another,header\n1,2,3,4,5\n");
         await WorkerHost.Until(() => Task.FromResult(File.Exists(Path.Combine(Drop, "processed", "ris.csv.summary.json"))
-            && File.Exists(Path.Combine(Drop, "processed", "ris-copy.csv.summary.json"))), "both files were moved");
+            && File.Exists(Path.Combine(Drop, "processed", "ris-copy.csv.summary.json"))
+            && File.Exists(Path.Combine(Drop, "rejected", "theatre.csv.summary.json"))), "the three files were moved");
         await host.DrainedAsync(30);
         await host.StopAsync();
 
-        Assert.Equal((30, 30), await sandbox.CountAsync());
+        Assert.Equal((30, 30), await sandbox.CountAsync()); // one case per valid episode, though the export came twice
         Assert.Empty(Directory.EnumerateFiles(Drop));
+        var processed = Directory.EnumerateFiles(Path.Combine(Drop, "processed")).Select(Path.GetFileName).ToList();
+        Assert.Contains("ris.csv", processed);
+        Assert.Contains("ris-copy.csv", processed);
+        var summaries = new[] { "ris.csv", "ris-copy.csv" }.Select(f => File.ReadAllText(Path.Combine(Drop, "processed", f + ".summary.json"))).ToList();
+        Assert.Single(summaries, t => t.Contains("\"outcome\": \"duplicate\"", StringComparison.Ordinal)); // whichever came second
+        Assert.Single(summaries, t => t.Contains("\"queued\": 30", StringComparison.Ordinal));
+        Assert.Equal(2, processed.Count(f => f!.EndsWith(".errors.txt", StringComparison.Ordinal) || f.EndsWith(".errors.csv", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["theatre.csv", "theatre.csv.errors.csv", "theatre.csv.errors.txt", "theatre.csv.summary.json"],
+            Directory.EnumerateFiles(Path.Combine(Drop, "rejected")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private Microsoft.Extensions.Hosting.IHost Host(out DropFolderIngestor ingestor, out SubmissionQueue queue)
