@@ -5,6 +5,7 @@ using RegistryClient.Cli.Report;
 using RegistryClient.Cli.Sandbox;
 using RegistryClient.Cli.Submit;
 using RegistryClient.Cli.Validate;
+using RegistryClient.Cli.Watch;
 using RegistryClient.Cli.Withdraw;
 using RegistryClient.Model;
 
@@ -21,6 +22,7 @@ internal static class RegistryCommand
             ValidateCommand.Create(stdout, stderr),
             MapCommand.Create(stdout, stderr),
             SubmitCommand.Create(stdout, stderr),
+            WatchCommand.Create(stdout, stderr),
             WithdrawCommand.Create(stdout, stderr),
             ReportCommand.Create(stdout, stderr, time),
             Reconcile.ReconcileCommand.Create(stdout, stderr, time),

@@ -18,13 +18,15 @@ internal static class RegistryHttpPipeline
         builder.Services.TryAddTransient<BearerTokenHandler>();
         builder.Services.TryAddSingleton(sp => new RegistryBackPressure(Clock(sp)));
         builder.Services.TryAddTransient<BackPressureHandler>();
+        builder.Services.TryAddSingleton(sp => new RegistryCircuit(Clock(sp)));
 
         builder.RemoveAllLoggers();
         builder.AddResilienceHandler("registry", (pipeline, context) => RegistryResilience.Configure(
             pipeline,
             context.ServiceProvider.GetRequiredService<IOptions<RegistryClientOptions>>().Value,
             Clock(context.ServiceProvider),
-            context.ServiceProvider.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+            context.ServiceProvider.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            context.ServiceProvider.GetRequiredService<RegistryCircuit>()));
         builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
         builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
         return builder;

@@ -23,7 +23,7 @@ internal static class RegistryResilience
     internal static bool IsTransient(int status) =>
         status is 408 or 429 or 500 or 502 or 503 or 504;
 
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options, TimeProvider time, ILoggerFactory loggers)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options, TimeProvider time, ILoggerFactory loggers, RegistryCircuit? circuit = null)
     {
         var logger = loggers.CreateLogger(ClientLog.ResilienceCategory);
         builder.TimeProvider = time;
@@ -37,7 +37,7 @@ internal static class RegistryResilience
             AddRetry(builder, options, time, logger);
         }
 
-        AddCircuitBreaker(builder, options, logger);
+        AddCircuitBreaker(builder, options, logger, circuit);
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "attempt", Timeout = options.AttemptTimeout });
     }
 
@@ -65,7 +65,7 @@ internal static class RegistryResilience
             },
         });
 
-    private static void AddCircuitBreaker(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options, ILogger logger) =>
+    private static void AddCircuitBreaker(ResiliencePipelineBuilder<HttpResponseMessage> builder, RegistryClientOptions options, ILogger logger, RegistryCircuit? circuit) =>
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             Name = "circuit",
@@ -81,11 +81,13 @@ internal static class RegistryResilience
             }),
             OnOpened = args =>
             {
+                circuit?.Opened(args.BreakDuration);
                 ClientLog.CircuitOpened(logger, (long)args.BreakDuration.TotalMilliseconds);
                 return default;
             },
             OnClosed = _ =>
             {
+                circuit?.Closed();
                 ClientLog.CircuitClosed(logger);
                 return default;
             },

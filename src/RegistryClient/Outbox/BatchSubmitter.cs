@@ -51,6 +51,9 @@ public sealed record BatchSummary
 
     /// <summary>The versions refused in this run (rejected, stale, conflict, withdrawn), as recorded: case, outcome and reason, no patient data.</summary>
     public IReadOnlyList<OutboxEntry> Refused { get; init; } = [];
+
+    /// <summary>What was left, when the run ended, of the registry's last Retry-After: the worker waits it out before the next run.</summary>
+    internal TimeSpan HoldBack { get; init; }
 }
 
 /// <summary>
@@ -92,20 +95,33 @@ public sealed class BatchSubmitter
             throw new ArgumentNullException(nameof(submission));
         }
 
-        return _outbox.EnqueueAsync(new OutboxEntry
-        {
-            IdempotencyKey = IdempotencyKey.For(submission),
-            OrganisationCode = submission.Submitter.OrganisationCode,
-            LocalRecordId = submission.LocalRecordId,
-            ContentHash = SubmissionContentHash.Compute(submission),
-            RecordUpdatedAt = submission.Submitter.RecordUpdatedAt,
-            Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
-        }, cancellationToken);
+        return _outbox.EnqueueAsync(EntryFor(submission), cancellationToken);
     }
+
+    /// <summary>The outbox entry of a submission: its key, case, content hash and exact bytes.</summary>
+    internal static OutboxEntry EntryFor(Submission submission) => new()
+    {
+        IdempotencyKey = IdempotencyKey.For(submission),
+        OrganisationCode = submission.Submitter.OrganisationCode,
+        LocalRecordId = submission.LocalRecordId,
+        ContentHash = SubmissionContentHash.Compute(submission),
+        RecordUpdatedAt = submission.Submitter.RecordUpdatedAt,
+        Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
+    };
 
     /// <summary>Sends every pending version once (each with the client's own retries) and records the registry's answers.</summary>
     /// <exception cref="OutboxUnavailableException">The outbox's storage failed; the message says how many answers could not be recorded.</exception>
-    public async Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        DrainAsync(concurrency, progress, settled: null, CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// The drain, for the hosted worker: <paramref name="stopStarting"/> starts no further version but lets the ones in
+    /// flight finish and be recorded (a host shutting down), while <paramref name="cancellationToken"/> abandons them
+    /// (they stay pending, and the idempotency key makes the next send a replay); <paramref name="settled"/> hears every
+    /// answer the registry gave, as it is recorded.
+    /// </summary>
+    internal async Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress, Action<OutboxEntry, SubmissionResult>? settled,
+        CancellationToken stopStarting, CancellationToken cancellationToken)
     {
         if (concurrency is < 1 or > 256)
         {
@@ -113,8 +129,8 @@ public sealed class BatchSubmitter
         }
 
         var pending = await _outbox.PendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
-        var run = new Run(pending.Count, progress);
-        using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new Run(pending.Count, progress) { Settled = settled };
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopStarting);
         using var gate = new SemaphoreSlim(concurrency, concurrency);
         var workers = new List<Task>();
         foreach (var versions in pending.GroupBy(e => (e.OrganisationCode, e.LocalRecordId)).Select(g => g.OrderBy(e => e.Sequence).ToList()))
@@ -125,7 +141,7 @@ public sealed class BatchSubmitter
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                break; // halted (credentials refused, storage failed): the rest stay pending
+                break; // halted (credentials refused, storage failed, the host stopping): the rest stay pending
             }
 
             workers.Add(Task.Run(async () =>
@@ -179,6 +195,7 @@ public sealed class BatchSubmitter
             Pending = counts.Pending,
             Unauthorized = run.Unauthorized,
             Refused = run.Refused.OrderBy(e => e.Sequence).ToList(),
+            HoldBack = run.HoldBackRemaining(_time),
         };
     }
 
@@ -250,6 +267,7 @@ public sealed class BatchSubmitter
                 }
 
                 var (goOn, settled) = await SettleAsync(entry, versions, next, result, run, halt).ConfigureAwait(false);
+                run.Settled?.Invoke(entry, result);
                 run.Report(settled, result.Status);
                 finished += settled;
                 if (!goOn)
@@ -426,6 +444,14 @@ public sealed class BatchSubmitter
         public readonly ConcurrentBag<OutboxEntry> Refused = [];
         private int _done;
         private long _resumeAt; // TimeProvider timestamp before which no worker sends (shared back-pressure); 0 when not held
+
+        public Action<OutboxEntry, SubmissionResult>? Settled { get; init; }
+
+        public TimeSpan HoldBackRemaining(TimeProvider time)
+        {
+            var wait = Interlocked.Read(ref _resumeAt) - time.GetTimestamp();
+            return wait > 0 ? TimeSpan.FromSeconds((double)wait / time.TimestampFrequency) : TimeSpan.Zero;
+        }
 
         public void Report(int versions, SubmissionStatus status) =>
             progress?.Report(new SubmitProgress(Interlocked.Add(ref _done, versions), total, status));
