@@ -89,7 +89,7 @@ public static class FhirMapper
 
             var entry = index.Entries[anchor];
             var file = index.FileName(entry.File);
-            var outcome = evaluator.Evaluate(anchor, columns);
+            var outcome = evaluator.Evaluate(anchor, columns, header);
             if (outcome is null)
             {
                 continue; // not an episode: the anchor filter said no
@@ -157,7 +157,7 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
     public sealed record Outcome(string[] Values, List<(string Column, string Message)> Errors);
 
     /// <summary>The anchor's cells, or its errors; null when the anchor filter leaves it out.</summary>
-    public Outcome? Evaluate(int anchor, ColumnSource?[] columns)
+    public Outcome? Evaluate(int anchor, ColumnSource?[] columns, string[] header)
     {
         _parsed.Clear();
         _errors.Clear();
@@ -211,7 +211,7 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
             {
                 if (columns[i] is { IsElement: true, Element: 0 } each)
                 {
-                    _where = each.Pointer;
+                    _where = header[i];
                     elements[each.ForEach] = each.Expression(new[] { root }, context).ToList();
                 }
             }
@@ -223,7 +223,7 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
                     continue;
                 }
 
-                var column = ColumnLabel(i, source);
+                var column = header[i];
                 _where = column;
                 if (source.IsElement)
                 {
@@ -300,10 +300,6 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
     }
 
     private static int MaxElements(ColumnSource?[] columns, int forEach) => columns.Count(c => c is { IsElement: true } && c.ForEach == forEach);
-
-    private static string ColumnLabel(int i, ColumnSource source) => source.Pointer.EndsWith("/select", StringComparison.Ordinal) ? source.Pointer : ColumnText(source);
-
-    private static string ColumnText(ColumnSource source) => source.Pointer + " [" + source.Text + "]";
 
     private PocoNode? Resolve(string reference)
     {

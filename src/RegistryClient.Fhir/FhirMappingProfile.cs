@@ -96,11 +96,11 @@ public sealed class FhirMappingProfile
             errors.Add(new ProfileError(line, column, pointer, message));
         }
 
-        var profile = Build(json, Error);
+        var profile = Build(json, Error, () => errors.Select(e => e.Pointer).ToList());
         return (errors.Count == 0 ? profile : null, errors);
     }
 
-    private static FhirMappingProfile? Build(ProfileJson json, Action<string, string> error)
+    private static FhirMappingProfile? Build(ProfileJson json, Action<string, string> error, Func<List<string>> reportedSoFar)
     {
         if (json.Input?.Format != "fhir")
         {
@@ -231,6 +231,7 @@ public sealed class FhirMappingProfile
 
         // The tabular checker knows the submission schema: field names, types, constants, value maps, date formats.
         var reported = new HashSet<(string, string)>();
+        var own = reportedSoFar(); // a field whose expression did not compile has no column: say so once
         foreach (var problem in ProfileChecker.Check(tabular))
         {
             var pointer = problem.Pointer;
@@ -243,7 +244,7 @@ public sealed class FhirMappingProfile
             }
 
             var message = problem.Message.Replace("column", "expression");
-            if (reported.Add((pointer, message)))
+            if (reported.Add((pointer, message)) && !own.Any(o => o.StartsWith(pointer, StringComparison.Ordinal)))
             {
                 error(pointer, message); // a mistake in a forEach is in each of its copies: reported once
             }
