@@ -11,25 +11,53 @@ internal static class MapCommand
     {
         var profileOption = new Option<string>("--profile") { Description = "The mapping profile (JSON).", Required = true };
         var output = new Option<string?>("--output") { Description = "Write the NDJSON to this file instead of standard output." };
-        var input = new Argument<string>("INPUT") { Description = "The export to map (CSV, JSON lines or .xlsx, as the profile says)." };
-        var command = new Command("map", "Map a local export (CSV, JSON lines or an .xlsx sheet) to registry submissions, one JSON per line.") { profileOption, output, input };
+        var input = new Argument<string>("INPUT") { Description = "The export to map (CSV, JSON lines or .xlsx, as the profile says; for a FHIR profile a Bundle, a Bulk Data .ndjson file, or a folder of them)." };
+        var command = new Command("map", "Map a local export (CSV, JSON lines, an .xlsx sheet, or FHIR R4 Bundles and Bulk Data) to registry submissions, one JSON per line.") { profileOption, output, input };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             var profilePath = parse.GetValue(profileOption)!;
-            var profile = await LoadProfileAsync(profilePath, stderr, cancellationToken);
-            if (profile is null)
+            var inputPath = parse.GetValue(input)!;
+            var outputPath = parse.GetValue(output);
+            byte[] profileBytes;
+            try
             {
+                profileBytes = await File.ReadAllBytesAsync(profilePath, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"registry map: cannot read the profile {profilePath}: {ex.Message}");
                 return ExitCodes.UsageOrInput;
             }
 
-            var inputPath = parse.GetValue(input)!;
-            var outputPath = parse.GetValue(output);
+            // A FHIR profile goes to the FHIR package; only then is the FHIR SDK loaded.
+            IAsyncEnumerable<MappingResult> results;
+            if (FhirInput.IsFhirProfile(profileBytes))
+            {
+                var fhir = FhirInput.Open(profileBytes, profilePath, inputPath, stderr, cancellationToken);
+                if (fhir is null)
+                {
+                    return ExitCodes.UsageOrInput;
+                }
+
+                results = fhir;
+            }
+            else
+            {
+                var profile = await LoadProfileAsync(profileBytes, profilePath, stderr);
+                if (profile is null)
+                {
+                    return ExitCodes.UsageOrInput;
+                }
+
+                results = ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken);
+            }
+
             int mapped = 0, failed = 0, rows = 0;
             NdjsonFile? sink = null;
             try
             {
-                await foreach (var result in ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken))
+                await foreach (var result in results)
                 {
                     if (result.IsInputError)
                     {
@@ -93,24 +121,15 @@ internal static class MapCommand
         return command;
     }
 
-    private static async Task<MappingProfile?> LoadProfileAsync(string path, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<MappingProfile?> LoadProfileAsync(byte[] bytes, string path, TextWriter stderr)
     {
-        try
+        var (loaded, errors) = MappingProfile.Load(bytes);
+        foreach (var error in errors)
         {
-            await using var stream = File.OpenRead(path);
-            var (loaded, errors) = await MappingProfile.LoadAsync(stream, cancellationToken);
-            foreach (var error in errors)
-            {
-                await stderr.WriteLineAsync($"{path}:{error.Line}:{error.Column}: error PROFILE: {error.Message}");
-            }
+            await stderr.WriteLineAsync($"{path}:{error.Line}:{error.Column}: error PROFILE: {error.Message}");
+        }
 
-            return loaded;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"registry map: cannot read the profile {path}: {ex.Message}");
-            return null;
-        }
+        return loaded;
     }
 
     private static string Column(MappingError error) => error.Column.Length == 0 ? "*" : error.Column;

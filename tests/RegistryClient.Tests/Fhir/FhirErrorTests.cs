@@ -18,7 +18,7 @@ public class FhirErrorTests
 
         public Bulk()
         {
-            foreach (var file in Directory.GetFiles(System.IO.Path.Combine(FhirTestData.Folder, "bulk"), "*.ndjson"))
+            foreach (var file in Directory.GetFiles(System.IO.Path.Combine(FhirTestData.Folder, "bulk"), "*.ndjson").Order(StringComparer.Ordinal))
             {
                 Lines[System.IO.Path.GetFileNameWithoutExtension(file)] = File.ReadAllLines(file).ToList();
             }

@@ -1,0 +1,61 @@
+using System.Text;
+using RegistryClient.Tests.Cli;
+
+namespace RegistryClient.Tests.Fhir;
+
+public class FhirCliTests
+{
+    [Theory]
+    [InlineData("bundles")]
+    [InlineData("bulk")]
+    public async Task Map_WithAFhirProfile_PrintsOneSubmissionPerEpisode(string folder)
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("map", "--profile", FhirTestData.ProfileFile, Path.Combine(FhirTestData.Folder, folder));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(4, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("4 submission(s) mapped, 0 episode(s)", stderr);
+    }
+
+    [Fact]
+    public async Task Map_WithAFhirProfileWithASyntaxError_NamesItsLine_AndExitsTwo()
+    {
+        using var folder = new FhirTestData.TempFolder();
+        var profile = folder.Write("bad.fhir.json", "{\n  \"input\": { \"format\": \"fhir\" },\n  \"anchor\": { \"resourceType\": \"Procedure\" },\n  \"fields\": { \"/localRecordId\": { \"fhirpath\": \"id.where(\" } }\n}\n");
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("map", "--profile", profile, Path.Combine(FhirTestData.Folder, "bulk"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{profile}:4:", stderr);
+        Assert.Contains("not valid FHIRPath", stderr);
+    }
+
+    /// <summary>Start-up time: the FHIR SDK is loaded for a FHIR profile only. The runtime's loader events (EventPipe,
+    /// keyword 0x8) name every assembly the process loaded.</summary>
+    [Fact]
+    public async Task Validate_AndCsvMapping_NeverLoadTheFhirSdk_AFhirProfileDoes()
+    {
+        using var folder = new FhirTestData.TempFolder();
+        async Task<string> LoadedAsync(string name, params string[] args)
+        {
+            var trace = Path.Combine(folder.Path, name + ".nettrace");
+            var environment = new Dictionary<string, string>
+            {
+                ["DOTNET_EnableEventPipe"] = "1", ["DOTNET_EventPipeOutputPath"] = trace, ["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x8:4",
+            };
+            await ExternalProcess.RunAsync("dotnet", null, TimeSpan.FromMinutes(2), environment, [Path.Combine(AppContext.BaseDirectory, "registry.dll"), .. args]);
+            return Encoding.Unicode.GetString(File.ReadAllBytes(trace));
+        }
+
+        var validate = await LoadedAsync("validate", "validate", Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));
+        var csv = await LoadedAsync("csv", "map", "--profile", Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json"),
+            Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv"));
+        var fhir = await LoadedAsync("fhir", "map", "--profile", FhirTestData.ProfileFile, Path.Combine(FhirTestData.Folder, "bulk"));
+
+        Assert.Contains("RegistryClient", validate);
+        Assert.DoesNotContain("Hl7.Fhir", validate);
+        Assert.DoesNotContain("RegistryClient.Fhir", validate);
+        Assert.DoesNotContain("Hl7.Fhir", csv);
+        Assert.Contains("Hl7.Fhir.R4", fhir);
+    }
+}
