@@ -50,3 +50,20 @@ public class FhirProfileTests
         Assert.Equal("Procedure", FhirTestData.SampleProfile().AnchorType);
     }
 }
+
+public class FhirProfileSchemaTests
+{
+    [Fact]
+    public async Task TheExtendedProfileSchema_StillAcceptsTheCsvProfiles_AndRefusesACsvProfileWithoutKey()
+    {
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "mapping-profile.v1.schema.json"));
+
+        foreach (var profile in Directory.GetFiles(Path.Combine(Samples.RepositoryRoot, "samples", "mappings"), "*.json"))
+        {
+            Assert.Empty(schema.Validate(File.ReadAllText(profile)));
+        }
+
+        // A CSV profile without its key is still refused.
+        Assert.NotEmpty(schema.Validate("""{ "fields": { "/localRecordId": { "column": "id" } } }"""));
+    }
+}
