@@ -318,6 +318,9 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
                 }
 
                 return node;
+            case ResolveOutcome.Unreadable:
+                _errors.Add((_anchorReference + " " + _where, $"The reference to {Name(reference)} leads to a resource that could not be read (reported at its own line)."));
+                return null;
             case ResolveOutcome.Ambiguous:
                 _errors.Add((_anchorReference + " " + _where, $"The reference to {Name(reference)} is ambiguous: the input holds that resource more than once."));
                 return null;

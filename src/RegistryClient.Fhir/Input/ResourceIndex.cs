@@ -31,6 +31,7 @@ internal sealed class ResourceIndex : IDisposable
     private readonly List<MappedFile> _files = [];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
     private readonly HashSet<string> _duplicates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string File, int Line)> _broken = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _fullUrls = [];
     private readonly List<(int Source, string Target)> _rawReferrals = [];
     private Dictionary<int, List<int>>? _referrers;
@@ -92,9 +93,14 @@ internal sealed class ResourceIndex : IDisposable
             return ResolveOutcome.NotFound;
         }
 
-        if (_duplicates.Contains(key))
+        if (_duplicates.Contains(key) || (_broken.ContainsKey(key) && _byKey.ContainsKey(key)))
         {
             return ResolveOutcome.Ambiguous;
+        }
+
+        if (_broken.ContainsKey(key))
+        {
+            return ResolveOutcome.Unreadable;
         }
 
         return _byKey.TryGetValue(key, out entry) ? ResolveOutcome.Found : ResolveOutcome.NotFound;
@@ -307,6 +313,12 @@ internal sealed class ResourceIndex : IDisposable
         }
         catch (JsonException ex)
         {
+            if (type is not null && id is not null)
+            {
+                // Its type and id were read before the damage: a reference to it is an error, not a silent miss.
+                _broken[type + "/" + id] = (path, line);
+            }
+
             Problems.Add(new ScanProblem(path, line + (int)(ex.LineNumber ?? 0),
                 ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
                     ? $"The resource nests deeper than {MaxDepth} levels; it was not read."
@@ -451,4 +463,7 @@ internal enum ResolveOutcome
     Found,
     NotFound,
     Ambiguous,
+
+    /// <summary>The resource is in the input but could not be read (not JSON, too deep); reported where it is.</summary>
+    Unreadable,
 }

@@ -117,20 +117,21 @@ public class FhirErrorTests
     }
 
     [Fact]
-    public async Task ABulkFileWithATruncatedLine_ReportsThatLine_AndMapsTheRest()
+    public async Task ABulkFileWithATruncatedLine_ReportsThatLine_FailsTheEpisodeThatReferencesIt_AndMapsTheRest()
     {
         using var bulk = new Bulk();
-        var line = bulk.Lines["QuestionnaireResponse"][0];
-        bulk.Lines["QuestionnaireResponse"][0] = line.Substring(0, line.Length / 2);
+        var i = bulk.Lines["Patient"].FindIndex(l => l.Contains("\"id\":\"pat-ris24002\""));
+        var line = bulk.Lines["Patient"][i];
+        bulk.Lines["Patient"][i] = line.Substring(0, line.IndexOf("\"gender\"", StringComparison.Ordinal) + 5); // cut inside the resource, after its id
         var results = await FhirTestData.MapAsync(FhirTestData.SampleProfile(), bulk.Write());
 
-        var truncated = Assert.Single(results, r => r.Errors.Any(e => e.Source.EndsWith("QuestionnaireResponse.ndjson")));
-        Assert.Equal(1, truncated.Row);
+        var truncated = Assert.Single(results, r => r.Errors.Any(e => e.Source.EndsWith("Patient.ndjson")));
+        Assert.Equal(i + 1, truncated.Row);
         Assert.Contains("not valid JSON", truncated.Errors[0].Message);
-        Assert.False(truncated.IsMapped);
-        // The episode whose registry answers were on that line still maps (without them it is incomplete, not wrong):
-        // the other three are unaffected.
-        Assert.Equal(3, results.Count(r => r.IsMapped && r.Submission!.LocalRecordId != "RIS24001"));
+        Assert.DoesNotContain("9990020140", All(results)); // RIS24002's NHS number was on that line, before the cut
+        var episode = Assert.Single(results, r => r.Errors.Any(e => e.Source.EndsWith("Procedure.ndjson")));
+        Assert.Contains("Patient/pat-ris24002 leads to a resource that could not be read", episode.Errors[0].Message);
+        Assert.Equal(3, results.Count(r => r.IsMapped));
     }
 
     [Fact]

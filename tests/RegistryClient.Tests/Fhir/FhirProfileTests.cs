@@ -54,10 +54,11 @@ public class FhirProfileTests
 public class FhirProfileSchemaTests
 {
     [Fact]
-    public async Task TheExtendedProfileSchema_StillAcceptsTheCsvProfiles_AndRefusesACsvProfileWithoutKey()
+    public async Task TheSampleFhirProfile_ConformsToTheProfileSchema_AndTheCsvProfilesStillDo()
     {
         var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "mapping-profile.v1.schema.json"));
 
+        Assert.Empty(schema.Validate(File.ReadAllText(FhirTestData.ProfileFile)));
         foreach (var profile in Directory.GetFiles(Path.Combine(Samples.RepositoryRoot, "samples", "mappings"), "*.json"))
         {
             Assert.Empty(schema.Validate(File.ReadAllText(profile)));
