@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
@@ -29,6 +30,8 @@ public static class FhirMapper
     /// <summary>The most references one episode's expressions may resolve: more is a reference cycle (or a profile that
     /// walks the whole input), reported as an error rather than followed.</summary>
     public const int MaxResolvesPerEpisode = 10_000;
+
+    private const int EvaluationBatch = 64;
 
     /// <summary>Maps every episode of the input at <paramref name="path"/>: a <c>.json</c> file (a Bundle of type
     /// collection, searchset, transaction..., or one resource), a <c>.ndjson</c> file (FHIR Bulk Data: one resource per
@@ -70,51 +73,95 @@ public static class FhirMapper
         var contexts = new Dictionary<int, MapContext>();
         var columns = header.Select(h => profile.Columns.TryGetValue(h, out var source) ? source : null).ToArray();
         var keyColumn = Array.IndexOf(header, profile.Tabular.Key);
-        var evaluator = new Evaluator(profile, index);
         var finisher = new Finisher();
         var pending = new Queue<string?>(); // the anchor's Type/id for each item queued, to locate the mapper's errors
         var full = false;
 
-        foreach (var anchor in index.Anchors)
+        // Expressions are evaluated a batch of anchors at a time on the thread pool (one evaluator per batch in flight,
+        // at most one batch per processor), and their rows go to the finisher in input order.
+        var evaluators = new ConcurrentBag<Evaluator>();
+        var running = new Queue<System.Threading.Tasks.Task<(int Anchor, Evaluator.Outcome? Outcome)[]>>();
+        var inFlight = Math.Max(1, Environment.ProcessorCount);
+        (int, Evaluator.Outcome?)[] EvaluateBatch(int[] anchors)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (full)
+            var evaluator = evaluators.TryTake(out var idle) ? idle : new Evaluator(profile, index);
+            try
             {
-                full = false;
-                foreach (var result in await finisher.RotateAsync(cancellationToken).ConfigureAwait(false))
+                var outcomes = new (int, Evaluator.Outcome?)[anchors.Length];
+                for (var i = 0; i < anchors.Length; i++)
                 {
-                    yield return Locate(result, pending.Dequeue());
+                    cancellationToken.ThrowIfCancellationRequested();
+                    outcomes[i] = (anchors[i], evaluator.Evaluate(anchors[i], columns, header));
+                }
+
+                return outcomes;
+            }
+            finally
+            {
+                evaluators.Add(evaluator);
+            }
+        }
+
+        async System.Threading.Tasks.Task<List<MappingResult>> QueueAsync((int Anchor, Evaluator.Outcome? Outcome)[] outcomes)
+        {
+            var done = new List<MappingResult>();
+            foreach (var (anchor, outcome) in outcomes)
+            {
+                if (full)
+                {
+                    full = false;
+                    done.AddRange((await finisher.RotateAsync(cancellationToken).ConfigureAwait(false)).Select(r => Locate(r, pending.Dequeue())));
+                }
+
+                if (outcome is null)
+                {
+                    continue; // not an episode: the anchor filter said no
+                }
+
+                var entry = index.Entries[anchor];
+                var file = index.FileName(entry.File);
+                if (outcome.Errors.Count > 0)
+                {
+                    full |= finisher.Add(new MappingResult
+                    {
+                        Source = file, Row = entry.Line,
+                        Errors = outcome.Errors.Select(e => new MappingError(file, entry.Line, e.Column, e.Message)).ToList(),
+                    });
+                    pending.Enqueue(null);
+                    continue;
+                }
+
+                outcome.Values[keyColumn] = entry.Reference;
+                if (!contexts.TryGetValue(entry.File, out var context))
+                {
+                    contexts[entry.File] = context = new MapContext(file, header, used, "utf-8");
+                }
+
+                full |= finisher.Add(new Episode(new SourceRow { Row = entry.Line, Values = outcome.Values }, plan, context));
+                pending.Enqueue(entry.Reference);
+            }
+
+            return done;
+        }
+
+        foreach (var batch in index.Anchors.Chunk(EvaluationBatch))
+        {
+            running.Enqueue(System.Threading.Tasks.Task.Run(() => EvaluateBatch(batch), cancellationToken));
+            while (running.Count >= inFlight)
+            {
+                foreach (var result in await QueueAsync(await running.Dequeue().ConfigureAwait(false)).ConfigureAwait(false))
+                {
+                    yield return result;
                 }
             }
+        }
 
-            var entry = index.Entries[anchor];
-            var file = index.FileName(entry.File);
-            var outcome = evaluator.Evaluate(anchor, columns, header);
-            if (outcome is null)
+        while (running.Count > 0)
+        {
+            foreach (var result in await QueueAsync(await running.Dequeue().ConfigureAwait(false)).ConfigureAwait(false))
             {
-                continue; // not an episode: the anchor filter said no
+                yield return result;
             }
-
-            if (outcome.Errors.Count > 0)
-            {
-                full |= finisher.Add(new MappingResult
-                {
-                    Source = file, Row = entry.Line,
-                    Errors = outcome.Errors.Select(e => new MappingError(file, entry.Line, e.Column, e.Message)).ToList(),
-                });
-                pending.Enqueue(null);
-                continue;
-            }
-
-            outcome.Values[keyColumn] = entry.Reference;
-            if (!contexts.TryGetValue(entry.File, out var context))
-            {
-                contexts[entry.File] = context = new MapContext(file, header, used, "utf-8");
-            }
-
-            var row = new SourceRow { Row = entry.Line, Values = outcome.Values };
-            full |= finisher.Add(new Episode(row, plan, context));
-            pending.Enqueue(entry.Reference);
         }
 
         foreach (var result in await finisher.DrainAsync().ConfigureAwait(false))
