@@ -338,8 +338,9 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
         {
             _errors.Add((_anchorReference + " " + _where, $"The expressions resolved more than {FhirMapper.MaxResolvesPerEpisode} references for this episode (a reference cycle?); nothing was mapped."));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or NotSupportedException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            // The FHIRPath engine's own failures (a function on the wrong type, a conversion): located, never a crash.
             _errors.Add((_anchorReference + " " + _where, $"The expression could not be evaluated on this resource ({ex.GetType().Name})."));
         }
 

@@ -32,7 +32,8 @@ internal static class MapCommand
 
             // A FHIR profile goes to the FHIR package; only then is the FHIR SDK loaded.
             IAsyncEnumerable<MappingResult> results;
-            if (FhirInput.IsFhirProfile(profileBytes))
+            var isFhir = FhirInput.IsFhirProfile(profileBytes);
+            if (isFhir)
             {
                 var fhir = FhirInput.Open(profileBytes, profilePath, inputPath, stderr, cancellationToken);
                 if (fhir is null)
@@ -111,11 +112,15 @@ internal static class MapCommand
             await stdout.FlushAsync(cancellationToken);
             if (rows == 0)
             {
-                await stderr.WriteLineAsync($"registry map: {inputPath} holds no data rows.");
+                await stderr.WriteLineAsync(isFhir
+                    ? $"registry map: {inputPath} holds no episode (no resource of the anchor's type passes its filter)."
+                    : $"registry map: {inputPath} holds no data rows.");
                 return ExitCodes.UsageOrInput;
             }
 
-            await stderr.WriteLineAsync($"{rows} row(s) read: {mapped} submission(s) mapped, {failed} episode(s) or row(s) not mapped.");
+            await stderr.WriteLineAsync(isFhir
+                ? $"{rows} episode(s) read: {mapped} submission(s) mapped, {failed} episode(s) or resource(s) not mapped."
+                : $"{rows} row(s) read: {mapped} submission(s) mapped, {failed} episode(s) or row(s) not mapped.");
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failures;
         });
         return command;

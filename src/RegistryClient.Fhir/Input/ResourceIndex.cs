@@ -31,6 +31,7 @@ internal sealed class ResourceIndex : IDisposable
     private readonly List<MappedFile> _files = [];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
     private readonly HashSet<string> _duplicates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string File, int Line)> _broken = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _fullUrls = [];
     private readonly List<(int Source, string Target)> _rawReferrals = [];
@@ -294,7 +295,7 @@ internal sealed class ResourceIndex : IDisposable
                 if (reader.CurrentDepth == 1 && reader.ValueTextEquals("resourceType"u8))
                 {
                     reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    type = reader.TokenType == JsonTokenType.String ? Intern(reader.GetString()!) : null;
                 }
                 else if (reader.CurrentDepth == 1 && reader.ValueTextEquals("id"u8))
                 {
@@ -357,6 +358,17 @@ internal sealed class ResourceIndex : IDisposable
                 _rawReferrals.Add((entryIndex, reference));
             }
         }
+    }
+
+    /// <summary>One string per resource type, however many resources have it.</summary>
+    private string Intern(string type)
+    {
+        if (!_types.TryGetValue(type, out var interned))
+        {
+            _types[type] = interned = type;
+        }
+
+        return interned;
     }
 
     private void Register(string key, int entry)

@@ -14,7 +14,7 @@ public class FhirCliTests
 
         Assert.Equal(0, exit);
         Assert.Equal(4, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("4 submission(s) mapped, 0 episode(s)", stderr);
+        Assert.Contains("4 episode(s) read: 4 submission(s) mapped, 0 episode(s) or resource(s) not mapped.", stderr);
     }
 
     [Fact]
@@ -57,5 +57,18 @@ public class FhirCliTests
         Assert.DoesNotContain("RegistryClient.Fhir", validate);
         Assert.DoesNotContain("Hl7.Fhir", csv);
         Assert.Contains("Hl7.Fhir.R4", fhir);
+    }
+
+    [Fact]
+    public async Task Map_WithAFhirProfile_OfAnInputWithNoEpisode_SaysSo_AndExitsTwo()
+    {
+        using var folder = new FhirTestData.TempFolder();
+        folder.Write("Patient.ndjson", File.ReadAllLines(Path.Combine(FhirTestData.Folder, "bulk", "Patient.ndjson"))[0] + "\n");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("map", "--profile", FhirTestData.ProfileFile, folder.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("holds no episode", stderr);
     }
 }

@@ -200,4 +200,22 @@ public class FhirErrorTests
         Assert.Equal("RIS24001", result.Submission!.LocalRecordId);
         Assert.Equal(100_002 + 3, result.Row); // after the 100,000 entries: Patient, Condition, Encounter, then the Procedure
     }
+
+    [Fact]
+    public async Task ABundleThatNestsTooDeeply_IsAnErrorForThatFile_AndTheOtherFilesStillMap()
+    {
+        using var folder = new FhirTestData.TempFolder();
+        foreach (var file in Directory.GetFiles(Path.Combine(FhirTestData.Folder, "bundles")))
+        {
+            File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
+        }
+
+        folder.Write("deep.json", "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":" + new string('[', 500) + new string(']', 500) + "}]}");
+        var results = await FhirTestData.MapAsync(FhirTestData.SampleProfile(), folder.Path);
+
+        var error = Assert.Single(results, r => !r.IsMapped).Errors.Single();
+        Assert.EndsWith("deep.json", error.Source);
+        Assert.Contains("nests deeper than 64", error.Message);
+        Assert.Equal(4, results.Count(r => r.IsMapped));
+    }
 }
