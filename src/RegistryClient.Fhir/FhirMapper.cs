@@ -40,7 +40,17 @@ public static class FhirMapper
     /// <param name="path">The input file or folder.</param>
     /// <param name="cancellationToken">Cancels the mapping.</param>
     /// <exception cref="IOException">A file cannot be opened.</exception>
-    public static async IAsyncEnumerable<MappingResult> MapPathAsync(FhirMappingProfile profile, string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<MappingResult> MapPathAsync(FhirMappingProfile profile, string path, CancellationToken cancellationToken = default) =>
+        MapPathAsync(profile, path, null, cancellationToken);
+
+    /// <summary>Maps every episode of the input at <paramref name="path"/>, as <see cref="MapPathAsync(FhirMappingProfile, string, CancellationToken)"/>,
+    /// with <paramref name="options"/> (such as a check of every resource an episode reads, e.g. FHIR validation).</summary>
+    /// <param name="profile">A profile from <see cref="FhirMappingProfile.Load"/>.</param>
+    /// <param name="path">The input file or folder.</param>
+    /// <param name="options">How to map; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the mapping.</param>
+    /// <exception cref="IOException">A file cannot be opened.</exception>
+    public static async IAsyncEnumerable<MappingResult> MapPathAsync(FhirMappingProfile profile, string path, FhirMapOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (profile is null)
         {
@@ -84,7 +94,7 @@ public static class FhirMapper
         var inFlight = Math.Max(1, Environment.ProcessorCount);
         (int, Evaluator.Outcome?)[] EvaluateBatch(int[] anchors)
         {
-            var evaluator = evaluators.TryTake(out var idle) ? idle : new Evaluator(profile, index);
+            var evaluator = evaluators.TryTake(out var idle) ? idle : new Evaluator(profile, index, options?.CheckResource);
             try
             {
                 var outcomes = new (int, Evaluator.Outcome?)[anchors.Length];
@@ -192,7 +202,7 @@ public static class FhirMapper
 }
 
 /// <summary>Evaluates a profile's expressions on one anchor at a time, resolving references through the index.</summary>
-internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
+internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index, Func<Resource, IReadOnlyList<string>>? check)
 {
     private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
     private readonly Dictionary<int, PocoNode?> _parsed = [];
@@ -200,6 +210,7 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
     private string _anchorReference = "";
     private string _where = "";
     private int _resolves;
+    private int _anchor = -1;
 
     public sealed record Outcome(string[] Values, List<(string Column, string Message)> Errors);
 
@@ -211,6 +222,8 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
         _resolves = 0;
         var entry = index.Entries[anchor];
         _anchorReference = entry.Reference;
+        _anchor = anchor;
+        _where = "%referrers";
         var values = new string[columns.Length];
         for (var i = 0; i < values.Length; i++)
         {
@@ -398,6 +411,15 @@ internal sealed class Evaluator(FhirMappingProfile profile, ResourceIndex index)
             if (_deserializer.TryDeserializeResource(ref reader, out var resource, out var issues) && resource is not null)
             {
                 node = resource.ToPocoNode();
+                if (check?.Invoke(resource) is { Count: > 0 } problems)
+                {
+                    // The resource parsed but does not conform: its episode fails, with each problem located by resource.
+                    foreach (var checkProblem in problems)
+                    {
+                        var column = entryIndex == _anchor ? entry.Reference : _anchorReference + " " + _where;
+                        _errors.Add((column, $"{entry.Reference} ({index.FileName(entry.File)} line {entry.Line}) does not conform: {checkProblem}"));
+                    }
+                }
             }
             else
             {

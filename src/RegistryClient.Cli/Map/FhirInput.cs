@@ -32,7 +32,7 @@ internal static class FhirInput
     /// <summary>Loads the FHIR profile (reporting its errors by line) and maps the input; null when the profile or the
     /// input path is unusable (reported).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static IAsyncEnumerable<MappingResult>? Open(byte[] profileBytes, string profilePath, string inputPath, TextWriter stderr, CancellationToken cancellationToken)
+    public static IAsyncEnumerable<MappingResult>? Open(byte[] profileBytes, string profilePath, string inputPath, bool validate, string? packagePath, TextWriter stderr, CancellationToken cancellationToken)
     {
         // Firely's model inspector loads every assembly its own reference, Microsoft.Extensions.Caching.Memory among
         // them, which this tool takes from the ASP.NET Core shared framework (loaded on demand, as for the sandbox).
@@ -59,6 +59,24 @@ internal static class FhirInput
             return null;
         }
 
-        return FhirMapper.MapPathAsync(profile, inputPath, cancellationToken);
+        FhirMapOptions? options = null;
+        if (validate)
+        {
+            if (packagePath is not null && !Directory.Exists(packagePath))
+            {
+                stderr.WriteLine($"registry map: cannot read the FHIR package folder {packagePath}: no such folder.");
+                return null;
+            }
+
+            if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "specification.zip")))
+            {
+                stderr.WriteLine("registry map: --validate-fhir needs the FHIR R4 specification (specification.zip) beside the tool; reinstall it.");
+                return null;
+            }
+
+            options = new FhirMapOptions { CheckResource = new FhirValidation(packagePath).Check };
+        }
+
+        return FhirMapper.MapPathAsync(profile, inputPath, options, cancellationToken);
     }
 }

@@ -12,7 +12,9 @@ internal static class MapCommand
         var profileOption = new Option<string>("--profile") { Description = "The mapping profile (JSON).", Required = true };
         var output = new Option<string?>("--output") { Description = "Write the NDJSON to this file instead of standard output." };
         var input = new Argument<string>("INPUT") { Description = "The export to map (CSV, JSON lines or .xlsx, as the profile says; for a FHIR profile a Bundle, a Bulk Data .ndjson file, or a folder of them)." };
-        var command = new Command("map", "Map a local export (CSV, JSON lines, an .xlsx sheet, or FHIR R4 Bundles and Bulk Data) to registry submissions, one JSON per line.") { profileOption, output, input };
+        var validateFhir = new Option<bool>("--validate-fhir") { Description = "FHIR input: validate every resource an episode reads against base FHIR R4 (and the profiles in --fhir-package); a resource that does not conform fails its episode." };
+        var fhirPackage = new Option<string?>("--fhir-package") { Description = "FHIR input: a folder of conformance resources (an extracted FHIR package such as UK Core) to validate against as well; implies --validate-fhir." };
+        var command = new Command("map", "Map a local export (CSV, JSON lines, an .xlsx sheet, or FHIR R4 Bundles and Bulk Data) to registry submissions, one JSON per line.") { profileOption, output, validateFhir, fhirPackage, input };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,7 +37,8 @@ internal static class MapCommand
             var isFhir = FhirInput.IsFhirProfile(profileBytes);
             if (isFhir)
             {
-                var fhir = FhirInput.Open(profileBytes, profilePath, inputPath, stderr, cancellationToken);
+                var packagePath = parse.GetValue(fhirPackage);
+                var fhir = FhirInput.Open(profileBytes, profilePath, inputPath, parse.GetValue(validateFhir) || packagePath is not null, packagePath, stderr, cancellationToken);
                 if (fhir is null)
                 {
                     return ExitCodes.UsageOrInput;
@@ -45,6 +48,12 @@ internal static class MapCommand
             }
             else
             {
+                if (parse.GetValue(validateFhir) || parse.GetValue(fhirPackage) is not null)
+                {
+                    await stderr.WriteLineAsync("registry map: --validate-fhir and --fhir-package are for a FHIR profile (input.format \"fhir\").");
+                    return ExitCodes.UsageOrInput;
+                }
+
                 var profile = await LoadProfileAsync(profileBytes, profilePath, stderr);
                 if (profile is null)
                 {

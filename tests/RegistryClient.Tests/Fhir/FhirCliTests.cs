@@ -71,4 +71,41 @@ public class FhirCliTests
         Assert.Empty(stdout);
         Assert.Contains("holds no episode", stderr);
     }
+
+    [Fact]
+    public async Task Map_WithValidateFhir_PassesTheSample_AndFailsTheEpisodeOfAResourceThatBreaksARequiredBinding()
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("map", "--profile", FhirTestData.ProfileFile, Path.Combine(FhirTestData.Folder, "bulk"), "--validate-fhir");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(4, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        using var folder = new FhirTestData.TempFolder();
+        foreach (var file in Directory.GetFiles(Path.Combine(FhirTestData.Folder, "bulk")))
+        {
+            var text = File.ReadAllText(file);
+            // Parses (clinicalStatus is a CodeableConcept), but the binding to condition-clinical is required.
+            folder.Write(Path.GetFileName(file), text.Replace("condition-clinical\",\"code\":\"active\"", "condition-clinical\",\"code\":\"not-a-status\""));
+        }
+
+        var (failedExit, failedStdout, failedStderr) = await CliRunner.RunAsync("map", "--profile", FhirTestData.ProfileFile, folder.Path, "--validate-fhir");
+        var (plainExit, _, _) = await CliRunner.RunAsync("map", "--profile", FhirTestData.ProfileFile, folder.Path);
+
+        Assert.Equal(1, failedExit);
+        Assert.Empty(failedStdout);
+        Assert.Contains("Procedure/pmt-ris24001 %dvt [", failedStderr);
+        Assert.Contains("Condition/dvt-ris24001 (", failedStderr);
+        Assert.Contains("does not conform: Condition.clinicalStatus", failedStderr);
+        Assert.DoesNotContain("not-a-status", failedStderr);
+        Assert.Equal(0, plainExit); // without --validate-fhir the binding is not checked
+    }
+
+    [Fact]
+    public async Task Map_WithValidateFhir_ForACsvProfile_IsAUsageError()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("map", "--profile", Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json"),
+            Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv"), "--validate-fhir");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("are for a FHIR profile", stderr);
+    }
 }
