@@ -16,8 +16,8 @@ namespace RegistryClient.Fhir;
 /// (<c>ageAtProcedure</c> from the date of birth, <c>dvtClass</c>) and document writer as CSV mapping.
 /// </summary>
 /// <remarks>
-/// <para>Memory: one pass indexes every resource by its location only (file, byte range, line, type and id; about
-/// 100 bytes each) and which resources refer to an anchor-type resource; the files are memory-mapped, so no resource's
+/// <para>Memory: one pass indexes every resource by its location only (file, byte range, line, type and id;
+/// 200-300 bytes each, by estimate) and which resources refer to an anchor-type resource; the files are memory-mapped, so no resource's
 /// content is held. Then each anchor is read, parsed and mapped; a resource an expression resolves is read and parsed
 /// when it is resolved, and kept only while its episode is mapped. So the heap grows with the number of resources, not
 /// their size; the mapped files' pages are the operating system's page cache, which it reclaims as it needs.</para>

@@ -15,7 +15,7 @@ internal sealed record ScanProblem(string File, int Line, string Message);
 
 /// <summary>
 /// The input's resources, found in one pass over every file: for each resource only its location (file, byte range,
-/// line), type and id (about 100 bytes), never its content, plus which resources point at an anchor-type resource.
+/// line), type and id (by estimate 200-300 bytes with its key strings), never its content, plus which resources point at an anchor-type resource.
 /// Files are memory-mapped, so a resource's JSON is read from the operating system's page cache when it is needed
 /// (an anchor when it is mapped, another resource when an expression resolves it) and parsed then.
 /// </summary>
