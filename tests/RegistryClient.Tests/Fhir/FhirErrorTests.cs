@@ -218,4 +218,36 @@ public class FhirErrorTests
         Assert.Contains("nests deeper than 64", error.Message);
         Assert.Equal(4, results.Count(r => r.IsMapped));
     }
+
+    [Fact]
+    public async Task AProcedureTheAnchorFilterLeavesOut_IsNoEpisode_AndNoError()
+    {
+        using var bulk = new Bulk();
+        var other = bulk.Resource("Procedure", "pmt-ris24001");
+        other["id"] = "appendectomy";
+        other["code"] = JsonNode.Parse("""{ "text": "another procedure" }""");
+        bulk.Lines["Procedure"].Add(other.ToJsonString());
+
+        var results = await FhirTestData.MapAsync(FhirTestData.SampleProfile(), bulk.Write());
+
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.True(r.IsMapped));
+    }
+
+    [Fact]
+    public async Task AForEachWithMoreElementsThanItsMax_IsALocatedError()
+    {
+        using var bulk = new Bulk();
+        var template = bulk.Lines["QuestionnaireResponse"].Single(l => l.Contains("\"id\":\"fu-ris24003-d30\""));
+        for (var i = 0; i < 8; i++)
+        {
+            bulk.Lines["QuestionnaireResponse"].Add(template.Replace("fu-ris24003-d30", "fu-ris24003-extra" + i));
+        }
+
+        var results = await FhirTestData.MapAsync(FhirTestData.SampleProfile(), bulk.Write());
+
+        var error = Assert.Single(Assert.Single(results, r => !r.IsMapped).Errors);
+        Assert.StartsWith("Procedure/pmt-ris24003 /followUps/0 [", error.Column);
+        Assert.Contains("yields 9 elements; the profile allows 8", error.Message);
+    }
 }
