@@ -11,25 +11,63 @@ internal static class MapCommand
     {
         var profileOption = new Option<string>("--profile") { Description = "The mapping profile (JSON).", Required = true };
         var output = new Option<string?>("--output") { Description = "Write the NDJSON to this file instead of standard output." };
-        var input = new Argument<string>("INPUT") { Description = "The export to map (CSV, JSON lines or .xlsx, as the profile says)." };
-        var command = new Command("map", "Map a local export (CSV, JSON lines or an .xlsx sheet) to registry submissions, one JSON per line.") { profileOption, output, input };
+        var input = new Argument<string>("INPUT") { Description = "The export to map (CSV, JSON lines or .xlsx, as the profile says; for a FHIR profile a Bundle, a Bulk Data .ndjson file, or a folder of them)." };
+        var validateFhir = new Option<bool>("--validate-fhir") { Description = "FHIR input: validate every resource an episode reads against base FHIR R4 (and the profiles in --fhir-package); a resource that does not conform fails its episode." };
+        var fhirPackage = new Option<string?>("--fhir-package") { Description = "FHIR input: a folder of conformance resources (an extracted FHIR package such as UK Core) to validate against as well; implies --validate-fhir." };
+        var command = new Command("map", "Map a local export (CSV, JSON lines, an .xlsx sheet, or FHIR R4 Bundles and Bulk Data) to registry submissions, one JSON per line.") { profileOption, output, validateFhir, fhirPackage, input };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             var profilePath = parse.GetValue(profileOption)!;
-            var profile = await LoadProfileAsync(profilePath, stderr, cancellationToken);
-            if (profile is null)
+            var inputPath = parse.GetValue(input)!;
+            var outputPath = parse.GetValue(output);
+            byte[] profileBytes;
+            try
             {
+                profileBytes = await File.ReadAllBytesAsync(profilePath, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"registry map: cannot read the profile {profilePath}: {ex.Message}");
                 return ExitCodes.UsageOrInput;
             }
 
-            var inputPath = parse.GetValue(input)!;
-            var outputPath = parse.GetValue(output);
+            // A FHIR profile goes to the FHIR package; only then is the FHIR SDK loaded.
+            IAsyncEnumerable<MappingResult> results;
+            var isFhir = FhirInput.IsFhirProfile(profileBytes);
+            if (isFhir)
+            {
+                var packagePath = parse.GetValue(fhirPackage);
+                var fhir = FhirInput.Open(profileBytes, profilePath, inputPath, parse.GetValue(validateFhir) || packagePath is not null, packagePath, stderr, cancellationToken);
+                if (fhir is null)
+                {
+                    return ExitCodes.UsageOrInput;
+                }
+
+                results = fhir;
+            }
+            else
+            {
+                if (parse.GetValue(validateFhir) || parse.GetValue(fhirPackage) is not null)
+                {
+                    await stderr.WriteLineAsync("registry map: --validate-fhir and --fhir-package are for a FHIR profile (input.format \"fhir\").");
+                    return ExitCodes.UsageOrInput;
+                }
+
+                var profile = await LoadProfileAsync(profileBytes, profilePath, stderr);
+                if (profile is null)
+                {
+                    return ExitCodes.UsageOrInput;
+                }
+
+                results = ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken);
+            }
+
             int mapped = 0, failed = 0, rows = 0;
             NdjsonFile? sink = null;
             try
             {
-                await foreach (var result in ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken))
+                await foreach (var result in results)
                 {
                     if (result.IsInputError)
                     {
@@ -83,34 +121,29 @@ internal static class MapCommand
             await stdout.FlushAsync(cancellationToken);
             if (rows == 0)
             {
-                await stderr.WriteLineAsync($"registry map: {inputPath} holds no data rows.");
+                await stderr.WriteLineAsync(isFhir
+                    ? $"registry map: {inputPath} holds no episode (no resource of the anchor's type passes its filter)."
+                    : $"registry map: {inputPath} holds no data rows.");
                 return ExitCodes.UsageOrInput;
             }
 
-            await stderr.WriteLineAsync($"{rows} row(s) read: {mapped} submission(s) mapped, {failed} episode(s) or row(s) not mapped.");
+            await stderr.WriteLineAsync(isFhir
+                ? $"{rows} episode(s) read: {mapped} submission(s) mapped, {failed} episode(s) or resource(s) not mapped."
+                : $"{rows} row(s) read: {mapped} submission(s) mapped, {failed} episode(s) or row(s) not mapped.");
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failures;
         });
         return command;
     }
 
-    private static async Task<MappingProfile?> LoadProfileAsync(string path, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<MappingProfile?> LoadProfileAsync(byte[] bytes, string path, TextWriter stderr)
     {
-        try
+        var (loaded, errors) = MappingProfile.Load(bytes);
+        foreach (var error in errors)
         {
-            await using var stream = File.OpenRead(path);
-            var (loaded, errors) = await MappingProfile.LoadAsync(stream, cancellationToken);
-            foreach (var error in errors)
-            {
-                await stderr.WriteLineAsync($"{path}:{error.Line}:{error.Column}: error PROFILE: {error.Message}");
-            }
+            await stderr.WriteLineAsync($"{path}:{error.Line}:{error.Column}: error PROFILE: {error.Message}");
+        }
 
-            return loaded;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"registry map: cannot read the profile {path}: {ex.Message}");
-            return null;
-        }
+        return loaded;
     }
 
     private static string Column(MappingError error) => error.Column.Length == 0 ? "*" : error.Column;

@@ -241,9 +241,9 @@ public sealed class ReconcileActivityTests : IDisposable
     }
 
     [Fact]
-    public void SampleActivityProfile_ValidatesAgainstItsSchema()
+    public async Task SampleActivityProfile_ValidatesAgainstItsSchema()
     {
-        var schema = NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "activity-profile.v1.schema.json")).GetAwaiter().GetResult();
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(Samples.RepositoryRoot, "schemas", "activity-profile.v1.schema.json"));
         Assert.Empty(schema.Validate(File.ReadAllText(ActivityProfile)));
         var (profile, errors) = RegistryClient.Mapping.ActivityProfile.Load(File.ReadAllBytes(ActivityProfile));
         Assert.Empty(errors);
