@@ -119,8 +119,8 @@ internal static class DemoCommand
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"4. Registry outcome in {clock.Elapsed.TotalSeconds:0.0} s: {first.Created} created, {first.Unchanged} unchanged, {first.Rejected} rejected, {first.Pending} left pending. " +
             $"Survived {faults.Unavailable} x 503 and {faults.TooManyRequests} x 429 (Retry-After honoured), {faults.DroppedConnections} dropped connections, " +
-            $"and {faults.LostResponses} responses lost after the registry had stored the submission: the retry, under the same idempotency key, found the case stored " +
-            $"and got its receipt back, which is why an empty registry answered {first.Unchanged} \u201cunchanged\u201d and never stored a case twice."));
+            $"and {faults.LostResponses} responses lost after the registry had stored the submission. On an empty registry an \u201cunchanged\u201d is such a lost response: " +
+            $"the retry, under the same idempotency key, found the case stored and got its receipt back, and no case was stored twice."));
 
         // 5. Again: the outbox and the content hashes make a re-run harmless.
         var second = await submitter.DrainAsync(4, null, cancellationToken);
