@@ -131,8 +131,23 @@ internal sealed record Summary
 /// <summary>The drop folder's log lines: file names and counts, never a value from the export.</summary>
 internal static partial class DropFolderLog
 {
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "{File} {Outcome}: {Episodes} episode(s), {Queued} queued, {AlreadyQueued} already queued, {Invalid} invalid (duplicate file: {Duplicate})")]
-    public static partial void Ingested(ILogger logger, string file, string outcome, int episodes, int queued, int alreadyQueued, int invalid, bool duplicate);
+    public static void Ingested(ILogger logger, string file, string outcome, int episodes, int queued, int alreadyQueued, int invalid, bool duplicate)
+    {
+        if (duplicate)
+        {
+            IngestedCopy(logger, file, outcome);
+        }
+        else
+        {
+            IngestedFile(logger, file, outcome, episodes, queued, alreadyQueued, invalid);
+        }
+    }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "{File} {Outcome}: {Episodes} episode(s), {Queued} queued, {AlreadyQueued} already queued, {Invalid} invalid")]
+    private static partial void IngestedFile(ILogger logger, string file, string outcome, int episodes, int queued, int alreadyQueued, int invalid);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "{File} {Outcome}: a copy of a file already ingested; nothing queued again")]
+    private static partial void IngestedCopy(ILogger logger, string file, string outcome);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "{File} could not be ingested now ({Reason}); it stays in the folder and is tried again")]
     public static partial void NotMoved(ILogger logger, string file, string reason);
