@@ -29,8 +29,13 @@ internal sealed class FaultInjection
 
     public long Injected => Interlocked.Read(ref _injected);
 
-    public SandboxFaultCounts Counts => new(
-        Interlocked.Read(ref _byKind[1]), Interlocked.Read(ref _byKind[2]), Interlocked.Read(ref _byKind[3]), Interlocked.Read(ref _byKind[4]));
+    public SandboxFaultCounts Counts => new()
+    {
+        Unavailable = Interlocked.Read(ref _byKind[1]),
+        TooManyRequests = Interlocked.Read(ref _byKind[2]),
+        DroppedConnections = Interlocked.Read(ref _byKind[3]),
+        LostResponses = Interlocked.Read(ref _byKind[4]),
+    };
 
     /// <summary>Whether this write's response is to be lost once it is stored.</summary>
     public static bool LoseResponse(HttpContext context) => context.Items.ContainsKey(LoseResponseKey);

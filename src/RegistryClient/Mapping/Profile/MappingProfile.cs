@@ -75,12 +75,12 @@ public sealed record MappingProfile
         {
             var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
             var message = ex.Message.Split(new[] { " Path:", " LineNumber:" }, StringSplitOptions.None)[0];
-            return (null, [new ProfileError(line, column, "", message)]);
+            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
         }
 
         if (profile is null)
         {
-            return (null, [new ProfileError(1, 1, "", "The profile is empty.")]);
+            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
         }
 
         // The source-generated reader sets absent init-only properties to null rather than keeping their initialisers.
@@ -88,7 +88,7 @@ public sealed record MappingProfile
         profile = profile with { Input = (input ?? new InputSettings()) with { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
 
         var errors = ProfileChecker.Check(profile)
-            .Select(e => { var (line, column) = locations.Of(e.Pointer); return e with { Line = line, Column = column }; })
+            .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
             .ToList();
         return (errors.Count == 0 ? profile : null, errors);
     }

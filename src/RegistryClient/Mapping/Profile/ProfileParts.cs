@@ -157,8 +157,17 @@ public sealed record BooleanWords
 }
 
 /// <summary>A mistake in a mapping profile, located in the profile file.</summary>
-/// <param name="Line">1-based line in the profile.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Pointer">JSON Pointer into the profile.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record ProfileError(int Line, int Column, string Pointer, string Message);
+public sealed class ProfileError
+{
+    /// <summary>1-based line in the profile, or 0 when the mistake is located by <see cref="Pointer"/> only.</summary>
+    public required int Line { get; init; }
+
+    /// <summary>1-based column, or 0 when the mistake is located by <see cref="Pointer"/> only.</summary>
+    public required int Column { get; init; }
+
+    /// <summary>JSON Pointer into the profile, or empty when the mistake is located by line and column only.</summary>
+    public required string Pointer { get; init; }
+
+    /// <summary>What is wrong.</summary>
+    public required string Message { get; init; }
+}
