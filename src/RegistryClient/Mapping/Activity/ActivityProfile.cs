@@ -82,8 +82,8 @@ internal sealed record ActivityProfile
             return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
         }
 
-        var input = (InputSettings?)profile.Input;
-        profile = profile with { Input = (input ?? new InputSettings()) with { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
+        // The source-generated reader passes null for an absent "input"; InputSettings fills in its own absent members.
+        profile = (InputSettings?)profile.Input is null ? profile with { Input = new InputSettings() } : profile;
         var errors = Check(profile)
             .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
             .ToList();
