@@ -14,4 +14,7 @@ public sealed class SandboxFaultCounts
 
     /// <summary>Submissions stored whose response was then lost (the connection dropped).</summary>
     public required long LostResponses { get; init; }
+
+    /// <summary>Every fault injected, of any kind.</summary>
+    public long Total => Unavailable + TooManyRequests + DroppedConnections + LostResponses;
 }

@@ -40,10 +40,7 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>API calls received so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>Faults injected so far (503s, 429s, dropped connections, lost responses).</summary>
-    public long FaultsInjected => _state.Faults.Injected;
-
-    /// <summary>Injected faults so far by kind.</summary>
+    /// <summary>Injected faults so far, by kind and in total.</summary>
     public SandboxFaultCounts Faults => _state.Faults.Counts;
 
     /// <summary>Starts a sandbox and returns once it accepts connections.</summary>

@@ -16,7 +16,6 @@ internal sealed class FaultInjection
     private readonly Random _dice;
     private readonly Lock _rateWindow = new();
     private readonly long[] _byKind = new long[5];
-    private long _injected;
     private long _windowStart = -1;
     private int _windowCount;
 
@@ -26,8 +25,6 @@ internal sealed class FaultInjection
         _time = options.TimeProvider;
         _dice = options.Seed is { } seed ? new Random(seed) : new Random();
     }
-
-    public long Injected => Interlocked.Read(ref _injected);
 
     public SandboxFaultCounts Counts => new()
     {
@@ -94,7 +91,6 @@ internal sealed class FaultInjection
             return 0;
         }
 
-        Interlocked.Increment(ref _injected);
         var isWrite = (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/v1/submissions") || HttpMethods.IsPut(context.Request.Method);
         if (fault == 4 && !isWrite)
         {
