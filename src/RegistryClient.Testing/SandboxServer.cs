@@ -30,7 +30,7 @@ public sealed class SandboxServer : IAsyncDisposable
         _state = state;
     }
 
-    /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
+    /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:41234/</c> (the port chosen when <see cref="SandboxOptions.Port"/> is 0).</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The bearer token good for every organisation; null when the sandbox has tenants and was not asked to
