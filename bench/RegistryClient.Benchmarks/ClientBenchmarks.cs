@@ -36,7 +36,7 @@ public class ClientBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
         _client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = _sandbox.BaseAddress, Token = _sandbox.Token });
         _raw = new HttpClient { BaseAddress = _sandbox.BaseAddress };
         _raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _sandbox.Token);

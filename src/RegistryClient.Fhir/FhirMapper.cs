@@ -73,7 +73,7 @@ public static class FhirMapper
             yield return new MappingResult
             {
                 Source = problem.File, Row = problem.Line, Rows = 0,
-                Errors = [new MappingError(problem.File, problem.Line, "", problem.Message)],
+                Errors = [new MappingError { Source = problem.File, Row = problem.Line, Column = "", Message = problem.Message }],
             };
         }
 
@@ -135,7 +135,7 @@ public static class FhirMapper
                     full |= finisher.Add(new MappingResult
                     {
                         Source = file, Row = entry.Line,
-                        Errors = outcome.Errors.Select(e => new MappingError(file, entry.Line, e.Column, e.Message)).ToList(),
+                        Errors = outcome.Errors.Select(e => new MappingError { Source = file, Row = entry.Line, Column = e.Column, Message = e.Message }).ToList(),
                     });
                     pending.Enqueue(null);
                     continue;
@@ -192,8 +192,9 @@ public static class FhirMapper
         return new MappingResult
         {
             Source = result.Source, Row = result.Row, Rows = result.Rows, IsInputError = result.IsInputError,
-            Errors = result.Errors.Select(e => e with
+            Errors = result.Errors.Select(e => new MappingError
             {
+                Source = e.Source, Row = e.Row,
                 Column = e.Column.Length == 0 || e.Column == "$anchor" ? anchor : anchor + " " + e.Column,
                 Message = e.Message.Replace("The cell ", "The value ").Replace("the column", "the expression"),
             }).ToList(),

@@ -81,19 +81,19 @@ public sealed class FhirMappingProfile
         {
             var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
             var message = ex.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0];
-            return (null, [new ProfileError(line, column, "", message)]);
+            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
         }
 
         if (json is null)
         {
-            return (null, [new ProfileError(1, 1, "", "The profile is empty.")]);
+            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
         }
 
         var errors = new List<ProfileError>();
         void Error(string pointer, string message)
         {
             var (line, column) = locations.Of(pointer);
-            errors.Add(new ProfileError(line, column, pointer, message));
+            errors.Add(new ProfileError { Line = line, Column = column, Pointer = pointer, Message = message });
         }
 
         var profile = Build(json, Error, () => errors.Select(e => e.Pointer).ToList());

@@ -136,7 +136,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
             var same = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
             if (settled is not null || same.Count == 1)
             {
-                return settled ?? new OutboxEnqueueResult(OutboxEnqueueOutcome.Duplicate, same[0]); // a key is queued once, whatever became of it
+                return settled ?? new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Duplicate, Entry = same[0] }; // a key is queued once, whatever became of it
             }
 
             using (var insert = connection.CreateCommand())
@@ -157,7 +157,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
             }
 
             var stored = await QueryAsync(connection, transaction, "WHERE idempotency_key = $key", 1, cancellationToken, ("$key", entry.IdempotencyKey)).ConfigureAwait(false);
-            return new OutboxEnqueueResult(OutboxEnqueueOutcome.Queued, stored[0]);
+            return new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Queued, Entry = stored[0] };
         }, cancellationToken));
     }
 
@@ -262,7 +262,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
                 }
             }
 
-            return new OutboxCounts(counts[0], counts[1], counts[2], counts[3]);
+            return new OutboxCounts { Pending = counts[0], Stored = counts[1], Rejected = counts[2], Withdrawn = counts[3] };
         });
 
     /// <summary>Releases the outbox (and its lock, so another process may open it).</summary>

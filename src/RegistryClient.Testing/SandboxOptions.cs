@@ -5,8 +5,10 @@ namespace RegistryClient.Testing;
 /// <summary>How the sandbox registry runs, who may call it, and which faults it injects.</summary>
 public sealed class SandboxOptions
 {
-    /// <summary>The port on 127.0.0.1; 0 picks a free one.</summary>
-    public int Port { get; set; } = 5080;
+    /// <summary>The port on 127.0.0.1. Default 0: a free port, so tests running side by side never collide; read the
+    /// one chosen from <see cref="SandboxServer.BaseAddress"/>. (The <c>registry sandbox</c> command listens on 5080 unless
+    /// told otherwise.)</summary>
+    public int Port { get; set; }
 
     /// <summary>The bearer token good for every organisation. Default <c>sandbox-token</c>. When <see cref="Tenants"/>
     /// are given it is accepted only if <see cref="TokenWithTenants"/> is set, so a rehearsal of tenancy never passes

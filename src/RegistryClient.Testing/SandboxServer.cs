@@ -30,7 +30,7 @@ public sealed class SandboxServer : IAsyncDisposable
         _state = state;
     }
 
-    /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
+    /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:41234/</c> (the port chosen when <see cref="SandboxOptions.Port"/> is 0).</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The bearer token good for every organisation; null when the sandbox has tenants and was not asked to
@@ -40,10 +40,7 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>API calls received so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    /// <summary>Faults injected so far (503s, 429s, dropped connections, lost responses).</summary>
-    public long FaultsInjected => _state.Faults.Injected;
-
-    /// <summary>Injected faults so far by kind.</summary>
+    /// <summary>Injected faults so far, by kind and in total.</summary>
     public SandboxFaultCounts Faults => _state.Faults.Counts;
 
     /// <summary>Starts a sandbox and returns once it accepts connections.</summary>

@@ -103,7 +103,7 @@ internal static class DemoCommand
         await stdout.WriteLineAsync($"2. Validated against the schema and NICE HTG516 rules: {valid.Count} valid; {mapped.Count - valid.Count} invalid and not queued ({string.Join("; ", invalidCodes)}).");
 
         // 3-4. Queue and submit through the faults.
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0, FailRate = failRate, RetryAfterSeconds = 1, Seed = seed }, cancellationToken);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { FailRate = failRate, RetryAfterSeconds = 1, Seed = seed }, cancellationToken);
         using var client = VenousRegistryClient.Create(new RegistryClientOptions { Endpoint = sandbox.BaseAddress, Token = sandbox.Token, RetryBaseDelay = TimeSpan.FromMilliseconds(200) });
         using var outbox = await SqliteSubmissionOutbox.OpenAsync(Path.Combine(workDirectory, "outbox.db"), cancellationToken);
         var submitter = new BatchSubmitter(client, outbox);

@@ -90,7 +90,7 @@ internal static class LocalEpisodes
                     }
 
                     unreadable++;
-                    foreach (var error in result.Errors.DefaultIfEmpty(new MappingError(path, result.Row, "", "the episode could not be mapped to a submission")))
+                    foreach (var error in result.Errors.DefaultIfEmpty(new MappingError { Source = path, Row = result.Row, Column = "", Message = "the episode could not be mapped to a submission" }))
                     {
                         await stderr.WriteLineAsync($"{path}:{error.Row}:{(error.Column.Length == 0 ? "*" : error.Column)}: error: {OutputText.ForLine(error.Message)}");
                     }

@@ -101,7 +101,7 @@ internal static class SandboxCommand
                 await stdout.FlushAsync(cancellationToken);
                 await server.WaitForShutdownAsync(cancellationToken);
                 var (stored, _) = await server.CountAsync(CancellationToken.None);
-                await stdout.WriteLineAsync($"Stopped after {server.Requests} request(s), {server.FaultsInjected} injected fault(s); {stored} case(s) stored.");
+                await stdout.WriteLineAsync($"Stopped after {server.Requests} request(s), {server.Faults.Total} injected fault(s); {stored} case(s) stored.");
             }
 
             return ExitCodes.Success;

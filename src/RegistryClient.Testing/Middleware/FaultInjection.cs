@@ -16,7 +16,6 @@ internal sealed class FaultInjection
     private readonly Random _dice;
     private readonly Lock _rateWindow = new();
     private readonly long[] _byKind = new long[5];
-    private long _injected;
     private long _windowStart = -1;
     private int _windowCount;
 
@@ -27,10 +26,13 @@ internal sealed class FaultInjection
         _dice = options.Seed is { } seed ? new Random(seed) : new Random();
     }
 
-    public long Injected => Interlocked.Read(ref _injected);
-
-    public SandboxFaultCounts Counts => new(
-        Interlocked.Read(ref _byKind[1]), Interlocked.Read(ref _byKind[2]), Interlocked.Read(ref _byKind[3]), Interlocked.Read(ref _byKind[4]));
+    public SandboxFaultCounts Counts => new()
+    {
+        Unavailable = Interlocked.Read(ref _byKind[1]),
+        TooManyRequests = Interlocked.Read(ref _byKind[2]),
+        DroppedConnections = Interlocked.Read(ref _byKind[3]),
+        LostResponses = Interlocked.Read(ref _byKind[4]),
+    };
 
     /// <summary>Whether this write's response is to be lost once it is stored.</summary>
     public static bool LoseResponse(HttpContext context) => context.Items.ContainsKey(LoseResponseKey);
@@ -89,7 +91,6 @@ internal sealed class FaultInjection
             return 0;
         }
 
-        Interlocked.Increment(ref _injected);
         var isWrite = (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/v1/submissions") || HttpMethods.IsPut(context.Request.Method);
         if (fault == 4 && !isWrite)
         {

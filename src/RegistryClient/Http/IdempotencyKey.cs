@@ -8,9 +8,11 @@ namespace RegistryClient.Http;
 /// The <c>Idempotency-Key</c> of a submission: <c>{organisationCode}:{localRecordId}:{hash}</c>, where the hash is the
 /// first 128 bits of SHA-256 over the submission's canonical JSON with <c>submitter.softwareName</c> and
 /// <c>softwareVersion</c> left out. The same submission gets the same key in every attempt, process and day (and after a
-/// library upgrade); a changed submission gets a different one. No patient identifier is in it.
+/// library upgrade); a changed submission gets a different one. No patient identifier is in it. Internal: the client
+/// computes it (<see cref="Outbox.BatchSubmitter.EnqueueAsync"/>, <see cref="VenousRegistryClient"/>), and callers read it
+/// from <see cref="SubmissionResult.IdempotencyKey"/> or <see cref="Outbox.OutboxEntry.IdempotencyKey"/>.
 /// </summary>
-public static class IdempotencyKey
+internal static class IdempotencyKey
 {
     /// <summary>The key for <paramref name="submission"/>.</summary>
     public static string For(Submission submission)

@@ -1,7 +1,7 @@
 namespace RegistryClient.Mapping;
 
 /// <summary>Age in whole years, the way birthdays count it.</summary>
-public static class Age
+internal static class Age
 {
     /// <summary>The age on <paramref name="on"/> of someone born on <paramref name="dateOfBirth"/> (29 February birthdays fall on 1 March in common years).</summary>
     public static int At(DateTime dateOfBirth, DateTime on)

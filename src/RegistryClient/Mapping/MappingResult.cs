@@ -3,12 +3,21 @@ using RegistryClient.Model;
 namespace RegistryClient.Mapping;
 
 /// <summary>A mapping error, located by the input's name, its row and the column's name. Never repeats a cell's value.</summary>
-/// <param name="Source">The input's name (its file path, or the name given to the mapper).</param>
-/// <param name="Row">The row, as a spreadsheet numbers it (the CSV header is row 1; JSON lines count from 1).</param>
-/// <param name="Column">The column, or empty for the row (or the input) as a whole.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record MappingError(string Source, int Row, string Column, string Message)
+/// <remarks>A class, so it can grow a member without breaking callers; two errors are equal only when they are the same object.</remarks>
+public sealed class MappingError
 {
+    /// <summary>The input's name (its file path, or the name given to the mapper).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The row, as a spreadsheet numbers it (the CSV header is row 1; JSON lines count from 1).</summary>
+    public required int Row { get; init; }
+
+    /// <summary>The column, or empty for the row (or the input) as a whole.</summary>
+    public required string Column { get; init; }
+
+    /// <summary>What is wrong.</summary>
+    public required string Message { get; init; }
+
     /// <summary>The error as <c>source:row:column: message</c> (<c>*</c> for the whole row), the form editors and CI annotate.</summary>
     public override string ToString() => $"{Source}:{Row}:{(Column.Length == 0 ? "*" : Column)}: {Message}";
 }

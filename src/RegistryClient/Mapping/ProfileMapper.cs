@@ -74,7 +74,7 @@ public static class ProfileMapper
                     yield return new MappingResult
                     {
                         Source = source, Row = row.Row, Rows = 0, IsInputError = true,
-                        Errors = problems.Select(p => new MappingError(source, row.Row, p.Item1, p.Item2)).ToList(),
+                        Errors = problems.Select(p => new MappingError { Source = source, Row = row.Row, Column = p.Item1, Message = p.Item2 }).ToList(),
                     };
                     yield break;
                 }
@@ -130,5 +130,5 @@ public static class ProfileMapper
     }
 
     private static MappingResult Failed(string source, int row, string column, string message) =>
-        new() { Source = source, Row = row, Errors = [new MappingError(source, row, column, message)] };
+        new() { Source = source, Row = row, Errors = [new MappingError { Source = source, Row = row, Column = column, Message = message }] };
 }

@@ -5,10 +5,17 @@ using RegistryClient.Model;
 namespace RegistryClient.Outbox;
 
 /// <summary>Progress of a drain, reported after every version settled or attempted.</summary>
-/// <param name="Done">Versions finished in this run (any outcome, including those left waiting behind an earlier version).</param>
-/// <param name="Total">Versions pending when the run began.</param>
-/// <param name="Last">The last outcome.</param>
-public sealed record SubmitProgress(int Done, int Total, SubmissionStatus Last);
+public sealed class SubmitProgress
+{
+    /// <summary>Versions finished in this run (any outcome, including those left waiting behind an earlier version).</summary>
+    public required int Done { get; init; }
+
+    /// <summary>Versions pending when the run began.</summary>
+    public required int Total { get; init; }
+
+    /// <summary>The last outcome.</summary>
+    public required SubmissionStatus Last { get; init; }
+}
 
 /// <summary>What a drain did, version by version.</summary>
 public sealed record BatchSummary
@@ -454,7 +461,7 @@ public sealed class BatchSubmitter
         }
 
         public void Report(int versions, SubmissionStatus status) =>
-            progress?.Report(new SubmitProgress(Interlocked.Add(ref _done, versions), total, status));
+            progress?.Report(new SubmitProgress { Done = Interlocked.Add(ref _done, versions), Total = total, Last = status });
 
         public void HoldBack(TimeProvider time, TimeSpan retryAfter)
         {

@@ -93,16 +93,31 @@ public enum OutboxEnqueueOutcome
 }
 
 /// <summary>The answer of <see cref="ISubmissionOutbox.EnqueueAsync"/>.</summary>
-/// <param name="Outcome">What happened.</param>
-/// <param name="Entry">The entry as stored: the new one, the existing equal one, or (when stale) the superseded one.</param>
-public sealed record OutboxEnqueueResult(OutboxEnqueueOutcome Outcome, OutboxEntry Entry);
+public sealed class OutboxEnqueueResult
+{
+    /// <summary>What happened.</summary>
+    public required OutboxEnqueueOutcome Outcome { get; init; }
+
+    /// <summary>The entry as stored: the new one, the existing equal one, or (when stale) the superseded one.</summary>
+    public required OutboxEntry Entry { get; init; }
+}
 
 /// <summary>How many versions are in each state.</summary>
-/// <param name="Pending">Waiting to be sent.</param>
-/// <param name="Stored">Held by the registry.</param>
-/// <param name="Rejected">Refused for good.</param>
-/// <param name="Withdrawn">Not sent because the case was withdrawn.</param>
-public sealed record OutboxCounts(int Pending, int Stored, int Rejected, int Withdrawn);
+/// <remarks>A class, so a new state can be counted without breaking callers; compare counts property by property.</remarks>
+public sealed class OutboxCounts
+{
+    /// <summary>Waiting to be sent.</summary>
+    public required int Pending { get; init; }
+
+    /// <summary>Held by the registry.</summary>
+    public required int Stored { get; init; }
+
+    /// <summary>Refused for good.</summary>
+    public required int Rejected { get; init; }
+
+    /// <summary>Not sent because the case was withdrawn.</summary>
+    public required int Withdrawn { get; init; }
+}
 
 /// <summary>
 /// A durable store-and-forward queue of case versions: each validated submission is recorded before any send, and the

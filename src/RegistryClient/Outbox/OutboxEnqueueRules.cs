@@ -33,14 +33,14 @@ public static class OutboxEnqueueRules
         var latest = caseVersions[caseVersions.Count - 1];
         if (string.Equals(latest.ContentHash, candidate.ContentHash, StringComparison.Ordinal))
         {
-            return new OutboxEnqueueResult(OutboxEnqueueOutcome.Duplicate, latest);
+            return new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Duplicate, Entry = latest };
         }
 
         if (candidate.RecordUpdatedAt is { } incoming && latest.RecordUpdatedAt is { } current)
         {
             if (incoming != current)
             {
-                return incoming < current ? new OutboxEnqueueResult(OutboxEnqueueOutcome.Stale, latest) : null;
+                return incoming < current ? new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Stale, Entry = latest } : null;
             }
 
             // The same time: content a later version superseded is stale below; new content goes to the registry, which
@@ -51,7 +51,7 @@ public static class OutboxEnqueueRules
         {
             if (string.Equals(caseVersions[i].ContentHash, candidate.ContentHash, StringComparison.Ordinal))
             {
-                return new OutboxEnqueueResult(OutboxEnqueueOutcome.Stale, caseVersions[i]);
+                return new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Stale, Entry = caseVersions[i] };
             }
         }
 

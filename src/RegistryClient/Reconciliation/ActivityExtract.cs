@@ -39,14 +39,14 @@ internal static class ActivityExtract
             {
                 if (row.Problem is not null)
                 {
-                    result.Errors.Add(new MappingError(source, row.Row, "", row.Problem));
+                    result.Errors.Add(new MappingError { Source = source, Row = row.Row, Column = "", Message = row.Problem });
                     return result;
                 }
 
                 var problems = HeaderCheck.Check(row.Values, columns);
                 if (problems.Count > 0)
                 {
-                    result.Errors.AddRange(problems.Select(p => new MappingError(source, row.Row, p.Column, p.Message.Replace("Nothing was mapped.", "Nothing was compared."))));
+                    result.Errors.AddRange(problems.Select(p => new MappingError { Source = source, Row = row.Row, Column = p.Column, Message = p.Message.Replace("Nothing was mapped.", "Nothing was compared.") }));
                     return result;
                 }
 
@@ -63,15 +63,14 @@ internal static class ActivityExtract
             result.Rows++;
             if (row.Problem is not null)
             {
-                result.Errors.Add(new MappingError(source, row.Row, "", "The row " + row.Problem + "."));
+                result.Errors.Add(new MappingError { Source = source, Row = row.Row, Column = "", Message = "The row " + row.Problem + "." });
                 continue;
             }
 
             // A code cell that cannot be decoded might hold a PMT code: skipping the row would hide that patient.
             if (row.Undecodable is { Count: > 0 } undecodable && undecodable.Where(i => codeAt.Contains(i)).DefaultIfEmpty(-1).First() is var codeCell and >= 0)
             {
-                result.Errors.Add(new MappingError(source, row.Row, profile.CodeColumns![Array.IndexOf(codeAt, codeCell)],
-                    "The cell has bytes that are not valid in the extract's encoding; declare it in input.encoding."));
+                result.Errors.Add(new MappingError { Source = source, Row = row.Row, Column = profile.CodeColumns![Array.IndexOf(codeAt, codeCell)], Message = "The cell has bytes that are not valid in the extract's encoding; declare it in input.encoding." });
                 continue;
             }
 
@@ -80,7 +79,7 @@ internal static class ActivityExtract
                 continue;
             }
 
-            void Error(int column, string message) => result.Errors.Add(new MappingError(source, row.Row, column < 0 ? "" : HeaderName(profile, column, referenceAt, patientAt, dateAt, sideAt), message));
+            void Error(int column, string message) => result.Errors.Add(new MappingError { Source = source, Row = row.Row, Column = column < 0 ? "" : HeaderName(profile, column, referenceAt, patientAt, dateAt, sideAt), Message = message });
             if (row.Undecodable is { Count: > 0 } bad && bad.Any(i => i == referenceAt || i == patientAt || i == dateAt || i == sideAt))
             {
                 Error(bad.First(i => i == referenceAt || i == patientAt || i == dateAt || i == sideAt), "The cell has bytes that are not valid in the extract's encoding; declare it in input.encoding.");

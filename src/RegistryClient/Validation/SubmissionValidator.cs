@@ -44,7 +44,11 @@ public sealed class SubmissionValidator
         _authorityPath = new AuthorityPath(_submissionType, options.MaxDepth);
     }
 
-    /// <summary>Every clinical rule this validator applies, with its code, severity, statement and NICE source.</summary>
+    /// <summary>
+    /// The catalogue of clinical rules this validator applies, VR001 to VR021 in code order, as data (code, severity,
+    /// statement and the paragraph of NICE HTG516 it enforces), so reports can list them. The rules are the validator's
+    /// own; they are not an extension point.
+    /// </summary>
     public static IReadOnlyList<RuleDescriptor> Rules => SubmissionRules.All;
 
     /// <summary>Validates one submission given as UTF-8 JSON (a leading byte-order mark is allowed).</summary>

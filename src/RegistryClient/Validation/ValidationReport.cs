@@ -38,8 +38,5 @@ public sealed class ValidationReport
     /// <summary>Number of warnings.</summary>
     public int WarningCount { get; }
 
-    /// <summary>Whether the report has errors, or warnings when <paramref name="warningsAsErrors"/> is set.</summary>
-    public bool Fails(bool warningsAsErrors) => ErrorCount > 0 || (warningsAsErrors && WarningCount > 0);
-
     internal static ValidationReport Clean(Submission submission) => new(NoIssues, submission.LocalRecordId, submission);
 }

@@ -40,7 +40,7 @@ public sealed class OutboxDrainWorkerTests : IDisposable
 
         Assert.Equal((20, 0, 0), (counts.Stored, counts.Rejected, counts.Pending));
         Assert.Equal((20, 20), await sandbox.CountAsync());
-        Assert.True(sandbox.FaultsInjected > 0, "the sandbox injected no fault, so the test proved nothing about them");
+        Assert.True(sandbox.Faults.Total > 0, "the sandbox injected no fault, so the test proved nothing about them");
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class SandboxTests
 
         Assert.All(results, r => Assert.True(r.IsStored, $"{r.Status}: {r.Detail}"));
         Assert.Equal((500, 500), await sandbox.CountAsync());
-        Assert.True(sandbox.FaultsInjected > 100, $"only {sandbox.FaultsInjected} faults were injected");
+        Assert.True(sandbox.Faults.Total > 100, $"only {sandbox.Faults.Total} faults were injected");
         Assert.Contains(results, r => r.Status == SubmissionStatus.Unchanged); // a lost response was recovered by its key
     }
 

@@ -11,7 +11,7 @@ namespace RegistryClient.Tests.Validation;
 /// </summary>
 public sealed class RuleTests
 {
-    public static TheoryData<string> RuleCodes() => new(SubmissionRules.All.Select(r => r.Code));
+    public static TheoryData<string> RuleCodes() => new(SubmissionValidator.Rules.Select(r => r.Code));
 
     [Theory]
     [MemberData(nameof(RuleCodes))]
@@ -33,17 +33,17 @@ public sealed class RuleTests
 
         Assert.Equal(expected.Path, issue.Path);
         Assert.Equal(expected.Severity, RegistryCode.Of(issue.Severity));
-        Assert.Equal(SubmissionRules.All.Single(r => r.Code == code).Source, issue.Source);
+        Assert.Equal(SubmissionValidator.Rules.Single(r => r.Code == code).Source, issue.Source);
     }
 
     [Fact]
     public void Registry_ListsEachRuleOnceInCodeOrder_WithItsSource()
     {
-        var codes = SubmissionRules.All.Select(r => r.Code).ToList();
+        var codes = SubmissionValidator.Rules.Select(r => r.Code).ToList();
 
         Assert.Equal(Enumerable.Range(1, 21).Select(i => $"VR{i:000}"), codes);
-        Assert.All(SubmissionRules.All, r => Assert.False(string.IsNullOrWhiteSpace(r.Source)));
-        Assert.All(SubmissionRules.All.Where(r => r.Code is "VR004" or "VR005" or "VR006"),
+        Assert.All(SubmissionValidator.Rules, r => Assert.False(string.IsNullOrWhiteSpace(r.Source)));
+        Assert.All(SubmissionValidator.Rules.Where(r => r.Code is "VR004" or "VR005" or "VR006"),
             r => Assert.StartsWith("NICE HTG516 1.", r.Source));
     }
 

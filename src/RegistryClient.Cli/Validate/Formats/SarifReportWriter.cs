@@ -12,9 +12,9 @@ internal sealed class SarifReportWriter : ReportWriter
 {
     private static readonly IReadOnlyList<RuleDescriptor> Rules =
     [
-        new(IssueCodes.Parse, ValidationSeverity.Error, "The text is not well-formed JSON", "RFC 8259 JSON"),
-        new(IssueCodes.Schema, ValidationSeverity.Error, "The document breaks the submission JSON Schema", "schemas/venous-registry-submission.v1.schema.json"),
-        new(IssueCodes.Limit, ValidationSeverity.Error, "The document is over the size or nesting limit", "validator limits"),
+        new() { Code = IssueCodes.Parse, Severity = ValidationSeverity.Error, Title = "The text is not well-formed JSON", Source = "RFC 8259 JSON" },
+        new() { Code = IssueCodes.Schema, Severity = ValidationSeverity.Error, Title = "The document breaks the submission JSON Schema", Source = "schemas/venous-registry-submission.v1.schema.json" },
+        new() { Code = IssueCodes.Limit, Severity = ValidationSeverity.Error, Title = "The document is over the size or nesting limit", Source = "validator limits" },
         .. SubmissionValidator.Rules,
     ];
 

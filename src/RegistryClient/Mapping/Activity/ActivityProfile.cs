@@ -74,18 +74,18 @@ internal sealed record ActivityProfile
         {
             var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
             var message = ex.Message.Split(new[] { " Path:", " LineNumber:" }, StringSplitOptions.None)[0];
-            return (null, [new ProfileError(line, column, "", message)]);
+            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
         }
 
         if (profile is null)
         {
-            return (null, [new ProfileError(1, 1, "", "The profile is empty.")]);
+            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
         }
 
-        var input = (InputSettings?)profile.Input;
-        profile = profile with { Input = (input ?? new InputSettings()) with { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
+        // The source-generated reader passes null for an absent "input"; InputSettings fills in its own absent members.
+        profile = (InputSettings?)profile.Input is null ? profile with { Input = new InputSettings() } : profile;
         var errors = Check(profile)
-            .Select(e => { var (line, column) = locations.Of(e.Pointer); return e with { Line = line, Column = column }; })
+            .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
             .ToList();
         return (errors.Count == 0 ? profile : null, errors);
     }
@@ -93,7 +93,7 @@ internal sealed record ActivityProfile
     private static List<ProfileError> Check(ActivityProfile profile)
     {
         var errors = new List<ProfileError>();
-        void Error(string pointer, string message) => errors.Add(new ProfileError(0, 0, pointer, message));
+        void Error(string pointer, string message) => errors.Add(new ProfileError { Line = 0, Column = 0, Pointer = pointer, Message = message });
 
         ProfileChecker.CheckInput(profile.Input, Error);
         if (profile.Input.Format == "jsonl")

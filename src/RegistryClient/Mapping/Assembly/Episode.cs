@@ -137,7 +137,7 @@ internal sealed class Episode
         }
     }
 
-    public void Error(int row, string column, string message) => Errors.Add(new MappingError(_context.Source, row, column, message));
+    public void Error(int row, string column, string message) => Errors.Add(new MappingError { Source = _context.Source, Row = row, Column = column, Message = message });
 
     private bool Unreadable(SourceRow row)
     {

@@ -8,7 +8,7 @@ namespace RegistryClient.Mapping;
 /// against the submission schema (field names, value types, constants, array indexes, delimiters, date formats) and
 /// reports every mistake by the profile's line.
 /// </summary>
-public sealed record MappingProfile
+public sealed class MappingProfile
 {
     /// <summary>The profile schema the file declares (editors use it for completion); not interpreted.</summary>
     [JsonPropertyName("$schema")]
@@ -17,8 +17,10 @@ public sealed record MappingProfile
     /// <summary>A name for reports.</summary>
     public string? Name { get; init; }
 
-    /// <summary>The input format.</summary>
-    public InputSettings Input { get; init; } = new();
+    private readonly InputSettings _input = new();
+
+    /// <summary>The input format (absent: CSV, comma-separated).</summary>
+    public InputSettings Input { get => _input; init => _input = value ?? new InputSettings(); }
 
     /// <summary>The column that joins an episode's rows (its follow-ups to it).</summary>
     public required string Key { get; init; }
@@ -75,20 +77,16 @@ public sealed record MappingProfile
         {
             var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
             var message = ex.Message.Split(new[] { " Path:", " LineNumber:" }, StringSplitOptions.None)[0];
-            return (null, [new ProfileError(line, column, "", message)]);
+            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
         }
 
         if (profile is null)
         {
-            return (null, [new ProfileError(1, 1, "", "The profile is empty.")]);
+            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
         }
 
-        // The source-generated reader sets absent init-only properties to null rather than keeping their initialisers.
-        var input = (InputSettings?)profile.Input;
-        profile = profile with { Input = (input ?? new InputSettings()) with { Format = input?.Format ?? "csv", Delimiter = input?.Delimiter ?? "," } };
-
         var errors = ProfileChecker.Check(profile)
-            .Select(e => { var (line, column) = locations.Of(e.Pointer); return e with { Line = line, Column = column }; })
+            .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
             .ToList();
         return (errors.Count == 0 ? profile : null, errors);
     }

@@ -11,7 +11,7 @@ internal static class ProfileChecker
     public static List<ProfileError> Check(MappingProfile profile)
     {
         var errors = new List<ProfileError>();
-        void Error(string pointer, string message) => errors.Add(new ProfileError(0, 0, pointer, message));
+        void Error(string pointer, string message) => errors.Add(new ProfileError { Line = 0, Column = 0, Pointer = pointer, Message = message });
 
         CheckInput(profile.Input, Error);
         if (string.IsNullOrWhiteSpace(profile.Key))

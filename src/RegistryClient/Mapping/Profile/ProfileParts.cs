@@ -4,7 +4,7 @@ namespace RegistryClient.Mapping;
 
 /// <summary>How one submission field is filled: from a column (optionally through a value map, date formats or a
 /// list split) or from a constant.</summary>
-public sealed record FieldMap
+public sealed class FieldMap
 {
     /// <summary>The source column.</summary>
     public string? Column { get; init; }
@@ -40,13 +40,17 @@ public sealed record FieldMap
 }
 
 /// <summary>Where the rows come from.</summary>
-public sealed record InputSettings
+public sealed class InputSettings
 {
-    /// <summary><c>csv</c>, <c>jsonl</c> or <c>xlsx</c>.</summary>
-    public string Format { get; init; } = "csv";
+    // The source-generated reader passes null for an absent init-only property instead of keeping its initialiser.
+    private readonly string _format = "csv";
+    private readonly string _delimiter = ",";
+
+    /// <summary><c>csv</c>, <c>jsonl</c> or <c>xlsx</c> (default <c>csv</c>).</summary>
+    public string Format { get => _format; init => _format = value ?? "csv"; }
 
     /// <summary>The CSV field separator (default <c>,</c>; <c>;</c> and tab are common too).</summary>
-    public string Delimiter { get; init; } = ",";
+    public string Delimiter { get => _delimiter; init => _delimiter = value ?? ","; }
 
     /// <summary>The text encoding of CSV and JSON lines: <c>utf-8</c> (with or without a byte order mark),
     /// <c>utf-16</c> (little or big endian, by its byte order mark), <c>utf-16le</c>, <c>utf-16be</c>,
@@ -70,7 +74,7 @@ public sealed record InputSettings
 /// bomb (a small file that expands to gigabytes) is refused with a located error instead of exhausting memory. Every
 /// property is optional; an absent one keeps its default. Raise a limit only for a workbook you trust.
 /// </summary>
-public sealed record WorkbookLimits
+public sealed class WorkbookLimits
 {
     /// <summary>The most characters in one cell (default 32,767, Excel's own limit for a cell).</summary>
     public int? MaxCellCharacters { get; init; }
@@ -101,7 +105,7 @@ public sealed record WorkbookLimits
 }
 
 /// <summary>Tells episode rows from follow-up rows.</summary>
-public sealed record RowKind
+public sealed class RowKind
 {
     /// <summary>The column that holds the kind.</summary>
     public required string Column { get; init; }
@@ -114,7 +118,7 @@ public sealed record RowKind
 }
 
 /// <summary>The date of birth column: used to compute <c>ageAtProcedure</c>, never emitted.</summary>
-public sealed record DateOfBirthMap
+public sealed class DateOfBirthMap
 {
     /// <summary>The column.</summary>
     public required string Column { get; init; }
@@ -131,7 +135,7 @@ public sealed record DateOfBirthMap
 /// <c>FU6M date</c>, <c>FU6M Villalta</c>... side by side. The element is emitted only when the group holds a value:
 /// its <see cref="Anchor"/> column when one is named, otherwise any of its columns.
 /// </summary>
-public sealed record ColumnGroup
+public sealed class ColumnGroup
 {
     /// <summary>A name for error messages, e.g. <c>6-month follow-up</c>.</summary>
     public string? Name { get; init; }
@@ -147,7 +151,7 @@ public sealed record ColumnGroup
 }
 
 /// <summary>The words read as true and false in boolean fields; replaces the built-in Yes/No, Y/N, 1/0, True/False.</summary>
-public sealed record BooleanWords
+public sealed class BooleanWords
 {
     /// <summary>Words for true (matched ignoring case).</summary>
     public required IReadOnlyList<string> True { get; init; }
@@ -157,8 +161,17 @@ public sealed record BooleanWords
 }
 
 /// <summary>A mistake in a mapping profile, located in the profile file.</summary>
-/// <param name="Line">1-based line in the profile.</param>
-/// <param name="Column">1-based column.</param>
-/// <param name="Pointer">JSON Pointer into the profile.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed record ProfileError(int Line, int Column, string Pointer, string Message);
+public sealed class ProfileError
+{
+    /// <summary>1-based line in the profile, or 0 when the mistake is located by <see cref="Pointer"/> only.</summary>
+    public required int Line { get; init; }
+
+    /// <summary>1-based column, or 0 when the mistake is located by <see cref="Pointer"/> only.</summary>
+    public required int Column { get; init; }
+
+    /// <summary>JSON Pointer into the profile, or empty when the mistake is located by line and column only.</summary>
+    public required string Pointer { get; init; }
+
+    /// <summary>What is wrong.</summary>
+    public required string Message { get; init; }
+}

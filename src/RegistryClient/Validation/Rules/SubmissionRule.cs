@@ -10,7 +10,7 @@ internal abstract class SubmissionRule
 {
     /// <summary>Creates a rule.</summary>
     protected SubmissionRule(string code, ValidationSeverity severity, string title, string source) =>
-        Descriptor = new RuleDescriptor(code, severity, title, source);
+        Descriptor = new RuleDescriptor { Code = code, Severity = severity, Title = title, Source = source };
 
     /// <summary>The rule's code, severity, statement and source.</summary>
     public RuleDescriptor Descriptor { get; }

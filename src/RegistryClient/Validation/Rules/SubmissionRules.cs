@@ -2,11 +2,8 @@ using RegistryClient.Model;
 
 namespace RegistryClient.Validation.Rules;
 
-/// <summary>
-/// The catalogue of clinical rules, in code order, as data: reports list it so users can see which paragraph of
-/// NICE HTG516 each rule enforces. The rules themselves are the validator's; they are not an extension point.
-/// </summary>
-public static class SubmissionRules
+/// <summary>The catalogue of clinical rules as data; public as <see cref="SubmissionValidator.Rules"/>.</summary>
+internal static class SubmissionRules
 {
     /// <summary>Every rule, VR001 to VR021: code, severity, statement and source.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = Array.AsReadOnly(RuleSet.All.Select(r => r.Descriptor).ToArray());
