@@ -7,6 +7,7 @@ using RegistryClient.Testing;
 namespace RegistryClient.Tests.Cli;
 
 /// <summary>`registry watch` as a real process: killed with SIGKILL mid-ingest and restarted, then stopped with SIGTERM.</summary>
+[Collection(ExternalResources.Name)]
 public sealed class WatchCommandTests : IDisposable
 {
     private static readonly string Ris = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");

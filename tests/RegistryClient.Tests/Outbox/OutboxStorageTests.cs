@@ -10,6 +10,7 @@ using RegistryClient.Tests.Http;
 namespace RegistryClient.Tests.Outbox;
 
 /// <summary>The SQLite outbox on its own: versions per case, stale detection, the first-wave migration, and the failures a user meets (corrupt file, full disk, a second process).</summary>
+[Collection(ExternalResources.Name)]
 public sealed class OutboxStorageTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-outbox-storage-").FullName;

@@ -9,6 +9,7 @@ using RegistryClient.Tests.Http;
 
 namespace RegistryClient.Tests.Outbox;
 
+[Collection(ExternalResources.Name)]
 public sealed partial class SubmitCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-submit-").FullName;
