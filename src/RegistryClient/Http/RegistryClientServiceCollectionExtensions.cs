@@ -59,11 +59,11 @@ public static class RegistryClientServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The client without a host's container (<see cref="VenousRegistryClient.Create"/>): the same registrations over a
+    /// The client without a host's container (<see cref="VenousRegistryClient.Create(RegistryClientOptions, IRegistryTokenProvider, ILoggerFactory, TimeProvider)"/>): the same registrations over a
     /// private service provider, which the client disposes. The caller's options object is copied whole, property by
     /// property, so a new option can never be left behind.
     /// </summary>
-    internal static VenousRegistryClient CreateStandalone(RegistryClientOptions options, IRegistryTokenProvider? tokens, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    internal static VenousRegistryClient CreateStandalone(RegistryClientOptions options, IRegistryTokenProvider? tokens, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, HttpMessageHandler? primaryHandler = null)
     {
         if (options is null)
         {
@@ -83,7 +83,13 @@ public static class RegistryClientServiceCollectionExtensions
             services.AddSingleton(timeProvider);
         }
 
-        services.AddRegistryClient(o => CopyOptions(options, o));
+        var builder = services.AddRegistryClient(o => CopyOptions(options, o));
+        if (primaryHandler is not null)
+        {
+            // The caller's handler, not disposed when the factory recycles or disposes its chain: the caller owns it.
+            builder.HttpClient.ConfigurePrimaryHttpMessageHandler(() => new BorrowedHandler(primaryHandler));
+        }
+
         var provider = services.BuildServiceProvider();
         try
         {
@@ -221,5 +227,14 @@ public static class RegistryClientBuilderExtensions
 
         (configure ?? throw new ArgumentNullException(nameof(configure)))(builder.HttpClient);
         return builder;
+    }
+}
+
+/// <summary>A caller's handler lent to the client: disposing the chain leaves it open.</summary>
+internal sealed class BorrowedHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override void Dispose(bool disposing)
+    {
+        // Deliberately not base.Dispose: that would dispose the caller's handler.
     }
 }

@@ -8,7 +8,7 @@ namespace RegistryClient.Http;
 
 /// <summary>
 /// The registry's client: sends the current state of a case (create, replay or amend), withdraws cases, reads and lists
-/// them. Thread-safe; register once with <c>services.AddRegistryClient(...)</c> or create one with <see cref="Create"/>.
+/// them. Thread-safe; register once with <c>services.AddRegistryClient(...)</c> or create one with <see cref="Create(RegistryClientOptions, IRegistryTokenProvider, ILoggerFactory, TimeProvider)"/>.
 /// Expected outcomes of writes are typed <see cref="SubmissionResult"/>s; the unexpected (no answer after retries, a
 /// status the API does not promise, a refused read) is <see cref="RegistryException"/>. Only the caller's cancellation
 /// surfaces as <see cref="OperationCanceledException"/>. Every method is virtual, so tests can substitute the client;
@@ -44,6 +44,21 @@ public class VenousRegistryClient : IDisposable
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     public static VenousRegistryClient Create(RegistryClientOptions options, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
         RegistryClientServiceCollectionExtensions.CreateStandalone(options, tokens, loggerFactory, timeProvider);
+
+    /// <summary>
+    /// Creates a client without a host's service container that sends through <paramref name="primaryHandler"/> (a proxy,
+    /// a client certificate, a custom <c>SocketsHttpHandler</c>): the resilience pipeline, back-pressure and the
+    /// bearer token still wrap it. The handler stays yours: dispose it after the client. With a host, use
+    /// <c>AddRegistryClient(...).HttpClient.ConfigurePrimaryHttpMessageHandler(...)</c> instead.
+    /// </summary>
+    /// <param name="options">Where the registry is and how hard to try; validated now.</param>
+    /// <param name="primaryHandler">The innermost handler, which puts the requests on the wire.</param>
+    /// <param name="tokens">The bearer-token source; by default <see cref="RegistryClientOptions.Token"/>.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <param name="timeProvider">The clock for timeouts, retry delays and <c>Retry-After</c>; the system clock by default.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public static VenousRegistryClient Create(RegistryClientOptions options, HttpMessageHandler primaryHandler, IRegistryTokenProvider? tokens = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        RegistryClientServiceCollectionExtensions.CreateStandalone(options, tokens, loggerFactory, timeProvider, primaryHandler ?? throw new ArgumentNullException(nameof(primaryHandler)));
 
     /// <summary>
     /// Sends the current state of a case: creates it, finds the registry already holds this content (a replay), or
@@ -243,7 +258,7 @@ public class VenousRegistryClient : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the HTTP machinery a client made by <see cref="Create"/> owns.</summary>
+    /// <summary>Releases the HTTP machinery a client made by <see cref="Create(RegistryClientOptions, IRegistryTokenProvider, ILoggerFactory, TimeProvider)"/> owns.</summary>
     /// <param name="disposing">Whether this is <see cref="Dispose()"/> rather than a finaliser.</param>
     protected virtual void Dispose(bool disposing)
     {

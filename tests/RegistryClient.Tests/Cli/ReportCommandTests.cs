@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace RegistryClient.Tests.Cli;
 
 /// <summary>The HTML data-quality report: self-contained, free of patient data, and showing the right counts in a real browser.</summary>
+[Collection(ExternalResources.Name)]
 public sealed class ReportCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-report-").FullName;

@@ -7,6 +7,7 @@ using RegistryClient.Testing;
 namespace RegistryClient.Tests.Cli;
 
 /// <summary>`registry watch` as a real process: killed with SIGKILL mid-ingest and restarted, then stopped with SIGTERM.</summary>
+[Collection(ExternalResources.Name)]
 public sealed class WatchCommandTests : IDisposable
 {
     private static readonly string Ris = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");
@@ -42,7 +43,7 @@ public sealed class WatchCommandTests : IDisposable
 
         using (var first = new Watch(StartWatch(sandbox)))
         {
-            await WaitForAsync(() => Task.FromResult(Summaries() >= 1 || first.HasExited));
+            await WaitForAsync(() => Task.FromResult(Summaries() >= 1 || first.HasExited), "the first watch to process one file (or to exit) before it is killed");
             Assert.False(first.HasExited, "registry watch ended on its own: " + first.Output());
             first.Kill(); // SIGKILL: no handler, no flush
             await first.WaitForExitAsync();
@@ -51,7 +52,7 @@ public sealed class WatchCommandTests : IDisposable
         var processedAtKill = Summaries();
         using (var second = new Watch(StartWatch(sandbox)))
         {
-            await WaitForAsync(async () => (Summaries() == files && (await sandbox.CountAsync()).Submissions == files * 30) || second.HasExited);
+            await WaitForAsync(async () => (Summaries() == files && (await sandbox.CountAsync()).Submissions == files * 30) || second.HasExited, $"the restarted watch to process all {files} files and the sandbox to hold {files * 30} cases (or the watch to exit)");
             Assert.False(second.HasExited, "the restarted watch ended on its own: " + second.Output());
             using (var term = Process.Start("kill", ["-TERM", second.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
@@ -82,7 +83,7 @@ public sealed class WatchCommandTests : IDisposable
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
         Directory.CreateDirectory(Drop);
         using var watch = new Watch(StartWatch(sandbox));
-        await WaitForAsync(() => Task.FromResult(watch.Output().Contains("registry watch: watching ", StringComparison.Ordinal) || watch.HasExited));
+        await WaitForAsync(() => Task.FromResult(watch.Output().Contains("registry watch: watching ", StringComparison.Ordinal) || watch.HasExited), "registry watch to print 'registry watch: watching ' (or to exit)");
         Assert.False(watch.HasExited, watch.Output());
 
         using (var interrupt = Process.Start("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -187,11 +188,17 @@ public sealed class WatchCommandTests : IDisposable
         return Process.Start(start)!;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    /// <summary>Waits (bounded, in real time) until <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> when it never does.</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
-        while (!await condition() && deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (!await condition())
         {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                Assert.Fail($"Timed out after {deadline.Elapsed.TotalSeconds:0} s waiting for {what}");
+            }
+
             await Task.Delay(20);
         }
     }

@@ -3,6 +3,7 @@ using RegistryClient.Tests.Cli;
 
 namespace RegistryClient.Tests.Fhir;
 
+[Collection(ExternalResources.Name)]
 public class FhirCliTests
 {
     [Theory]

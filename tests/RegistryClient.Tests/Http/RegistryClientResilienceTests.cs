@@ -61,23 +61,42 @@ public sealed class RegistryClientResilienceTests : IDisposable
     [Fact]
     public async Task TooManyRequests_HoldsBackEveryCallOfTheClient_NotJustTheOneThatGotIt()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new TimerWatchingClock(Start);
         var logs = new CapturingLoggerProvider();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
         Script(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"), Created(), Created());
         using var client = VenousRegistryClient.Create(SlowAttempts(Options()), loggerFactory: loggers, timeProvider: time);
 
-        var first = client.SubmitAsync(TestSubmissions.Load());
-        await Eventually(() => logs.All.Contains("retrying", StringComparison.Ordinal)); // the 429 is in, its hold is set
-        var second = client.SubmitAsync(TestSubmissions.Load(1)); // sent while the 429's hold is on
-        await AdvanceAsync(time, TimeSpan.FromSeconds(1.9));
-        await Task.Delay(100);
-        var duringHold = _server.LogEntries.Count();
-        await AdvanceUntilAsync(time, () => _server.LogEntries.Count() == 3);
-        await Task.WhenAll(first, second);
+        Task<SubmissionResult>? first = null, second = null;
+        try
+        {
+            first = client.SubmitAsync(TestSubmissions.Load());
+            await Eventually(() => logs.All.Contains("retrying", StringComparison.Ordinal), "the client logging that it is retrying after the 429"); // the 429 is in, its hold is set
+            // Its own retry waits out the Retry-After on the fake clock; only once that timer is made is every earlier timer known.
+            await time.WaitForTimerAsync(t => t.DueAt == Start + TimeSpan.FromSeconds(2), "the first call's retry delay (the 429's Retry-After)");
+            var timersBefore = time.Timers.Count;
+            second = client.SubmitAsync(TestSubmissions.Load(1)); // sent while the 429's hold is on
+            // The second call waits out the shared hold on the client's clock: a timer ending when the 429's 2 s end.
+            // A client that held back only the call that got the 429 would make no such timer for the second call.
+            var hold = await time.WaitForTimerAsync(
+                t => time.Timers.Skip(timersBefore).Contains(t) && t.DueAt == Start + TimeSpan.FromSeconds(2),
+                "the second call's wait for the 429's hold (a timer due 2 s after the 429)");
+            time.Advance(TimeSpan.FromSeconds(1.9));
+            Assert.False(hold.Fired, "the hold ended before the 2 s the registry asked for");
+            Assert.False(second.IsCompleted, "the second call finished inside the hold");
+            Assert.Single(_server.LogEntries); // nothing can have left: every wait is on the fake clock, which is short of 2 s
+            await AdvanceUntilAsync(time, () => _server.LogEntries.Count() == 3);
+            await Task.WhenAll(first, second);
 
-        Assert.Equal(1, duringHold);
-        Assert.Equal(SubmissionStatus.Created, (await second).Status);
+            Assert.True(hold.Fired);
+            Assert.Equal(SubmissionStatus.Created, (await second).Status);
+        }
+        finally
+        {
+            // On a failure, end the calls' fake-clock waits and let them finish: disposing the client waits for them.
+            time.Advance(TimeSpan.FromMinutes(5));
+            await Task.WhenAny(Task.WhenAll(new[] { first, second }.OfType<Task>()), Task.Delay(TimeSpan.FromSeconds(10)));
+        }
     }
 
     [Fact]
@@ -144,7 +163,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         using var client = NewClient(o => { o.Endpoint = registry.Endpoint; o.AttemptTimeout = TimeSpan.FromSeconds(2); }, time);
 
         var submitting = client.SubmitAsync(TestSubmissions.Load());
-        await Eventually(() => registry.Requests == 1);
+        await Eventually(() => registry.Requests == 1, "the first request reaching the socket registry");
         var waited = await AdvanceUntilAsync(time, () => registry.Requests == 2, TimeSpan.FromMilliseconds(20));
         var result = await submitting;
 
@@ -161,7 +180,7 @@ public sealed class RegistryClientResilienceTests : IDisposable
         using var client = NewClient(o => { o.Endpoint = registry.Endpoint; o.AttemptTimeout = TimeSpan.FromMilliseconds(300); o.TotalTimeout = TimeSpan.FromSeconds(1); }, time);
 
         var submitting = client.SubmitAsync(TestSubmissions.Load());
-        await Eventually(() => registry.Requests == 1);
+        await Eventually(() => registry.Requests == 1, "the first request reaching the socket registry");
         var waited = await AdvanceUntilAsync(time, () => submitting.IsCompleted, TimeSpan.FromMilliseconds(50));
         var result = await submitting;
 
@@ -332,23 +351,14 @@ public sealed class RegistryClientResilienceTests : IDisposable
         return advanced;
     }
 
-    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
-    {
-        for (var advanced = TimeSpan.Zero; advanced < by; advanced += TimeSpan.FromMilliseconds(100))
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(2);
-        }
-    }
-
     /// <summary>Waits (in real time, briefly) for something the client does without any clock: a request arriving.</summary>
-    private static async Task Eventually(Func<bool> condition)
+    private static async Task Eventually(Func<bool> condition, string what)
     {
         for (var i = 0; i < 1000 && !condition(); i++)
         {
             await Task.Delay(5);
         }
 
-        Assert.True(condition(), "the client never got there");
+        Assert.True(condition(), "Timed out waiting for " + what);
     }
 }

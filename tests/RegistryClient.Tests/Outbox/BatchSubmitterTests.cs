@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 using RegistryClient.Http;
 using RegistryClient.Model;
 using RegistryClient.Outbox;
@@ -104,11 +103,12 @@ public sealed class BatchSubmitterTests : IDisposable
     [Fact]
     public async Task RetryAfter_PausesTheWholeBatch_OnTheInjectedClock()
     {
-        var clock = new TimerWatchingClock();
-        var sent = new ConcurrentQueue<string>();
+        var start = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+        var clock = new TimerWatchingClock(start);
+        var sent = new ConcurrentQueue<(string Case, DateTimeOffset At)>();
         var client = new ScriptedClient(submission =>
         {
-            sent.Enqueue(submission.LocalRecordId);
+            sent.Enqueue((submission.LocalRecordId, clock.GetUtcNow())); // when, on the fake clock, each one left
             return Task.FromResult(sent.Count == 1
                 ? Failed(submission, "HTTP 429 outlasted the retries", attempts: 1) with { RetryAfter = TimeSpan.FromSeconds(30), HttpStatus = 429 }
                 : Stored(submission, SubmissionStatus.Created));
@@ -121,15 +121,17 @@ public sealed class BatchSubmitterTests : IDisposable
         }
 
         var drain = submitter.DrainAsync(concurrency: 1);
-        // Advance only once the pause's timer exists: advancing first would leave it 29 s short for ever.
-        await WaitUntilAsync(() => sent.Count == 1 && clock.DueTimes.Contains(TimeSpan.FromSeconds(30)));
+        // The pause is a timer on the injected clock, due 30 s after the 429; a batch that did not wait would make none.
+        var pause = await clock.WaitForTimerAsync(t => t.DueTime == TimeSpan.FromSeconds(30), "the batch's 30 s pause after the 429");
         clock.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(50);
-        Assert.Single(sent); // still held back: the registry asked for 30 s
+        Assert.False(pause.Fired, "the pause ended before the 30 s the registry asked for");
+        Assert.False(drain.IsCompleted, "the drain finished inside the pause");
         clock.Advance(TimeSpan.FromSeconds(1));
         var summary = await drain;
 
+        Assert.True(pause.Fired);
         Assert.Equal(2, sent.Count);
+        Assert.True(sent.Last().At >= start + TimeSpan.FromSeconds(30), $"the second case left at {sent.Last().At - start} on the fake clock, inside the pause");
         Assert.Equal((1, 1), (summary.Created, summary.Pending));
     }
 
@@ -227,31 +229,6 @@ public sealed class BatchSubmitterTests : IDisposable
         while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
         {
         }
-    }
-
-    /// <summary>A fake clock that records the due time of every timer made on it (a delay is a timer).</summary>
-    private sealed class TimerWatchingClock : FakeTimeProvider
-    {
-        private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
-
-        public IReadOnlyCollection<TimeSpan> DueTimes => _dueTimes;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _dueTimes.Enqueue(dueTime);
-            return timer;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 
     /// <summary>A client whose answers a test scripts: the public virtual API, as a consumer's own tests would mock it.</summary>

@@ -10,6 +10,7 @@ using RegistryClient.Tests.Http;
 namespace RegistryClient.Tests.Outbox;
 
 /// <summary>The SQLite outbox on its own: versions per case, stale detection, the first-wave migration, and the failures a user meets (corrupt file, full disk, a second process).</summary>
+[Collection(ExternalResources.Name)]
 public sealed class OutboxStorageTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-outbox-storage-").FullName;
@@ -239,12 +240,22 @@ public sealed class OutboxStorageTests : IDisposable
     public async Task SecondOpener_WaitsForTheLockTimeout_ThenIsRefusedNamingTheHoldersPid()
     {
         using var holder = await SqliteSubmissionOutbox.OpenAsync(OutboxPath);
-        var clock = new FakeTimeProvider();
+        var clock = new TimerWatchingClock();
+        var start = clock.GetUtcNow();
         var second = SqliteSubmissionOutbox.OpenAsync(OutboxPath, new SqliteOutboxOptions { TimeProvider = clock, LockTimeout = TimeSpan.FromSeconds(5) });
 
-        await AdvanceAsync(clock, TimeSpan.FromSeconds(4));
+        // The opener polls the lock on the injected clock. Step from poll timer to poll timer: a pending poll at 4.8 s
+        // means it looked, found the lock held and less than 5 s gone, and chose to wait on (an opener that gave up
+        // early makes no further timer, and this fails naming the poll it never made).
+        while (clock.GetUtcNow() - start < TimeSpan.FromSeconds(4.8))
+        {
+            var poll = await clock.WaitForTimerAsync(_ => true, $"the second opener's poll of the lock at {(clock.GetUtcNow() - start).TotalSeconds:0.0} s");
+            clock.Advance(poll.DueAt - clock.GetUtcNow());
+        }
+
+        await clock.WaitForTimerAsync(_ => true, "the second opener still waiting at 4.8 s, short of the 5 s lock timeout");
         Assert.False(second.IsCompleted, "refused before the lock timeout");
-        await AdvanceAsync(clock, TimeSpan.FromSeconds(2));
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(1));
         var ex = await Assert.ThrowsAsync<OutboxUnavailableException>(() => second);
 
         Assert.Equal(OutboxProblem.InUse, ex.Problem);

@@ -8,6 +8,7 @@ using RegistryClient.Tests.Http;
 namespace RegistryClient.Tests.Outbox;
 
 /// <summary>The outbox and the batch submitter against the sandbox: receipts, refusals, outages and a disk that fills mid-drain.</summary>
+[Collection(ExternalResources.Name)]
 public sealed class OutboxTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-outbox-").FullName;

@@ -9,6 +9,7 @@ using RegistryClient.Tests.Http;
 
 namespace RegistryClient.Tests.Outbox;
 
+[Collection(ExternalResources.Name)]
 public sealed partial class SubmitCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-submit-").FullName;
@@ -215,7 +216,7 @@ public sealed partial class SubmitCommandTests : IDisposable
         using var first = StartSubmit(sandbox, input, OutboxPath, concurrency: 1);
         try
         {
-            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions > 0 || first.HasExited);
+            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions > 0 || first.HasExited, "the first submit to store a case (or to exit)");
             Assert.False(first.HasExited, "the first run ended before the second started; nothing was tested");
             using var second = StartSubmit(sandbox, input, OutboxPath, concurrency: 1);
             var stderr = await second.StandardError.ReadToEndAsync();
@@ -249,7 +250,7 @@ public sealed partial class SubmitCommandTests : IDisposable
 
         using (var first = StartSubmit(sandbox, input, OutboxPath, concurrency: 8))
         {
-            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions >= 150 || first.HasExited);
+            await WaitForAsync(async () => (await sandbox.CountAsync()).Submissions >= 150 || first.HasExited, "the first submit to store 150 cases (or to exit) before it is killed");
             Assert.False(first.HasExited, "the first run finished before it could be killed; nothing was tested");
             first.Kill(); // SIGKILL on Linux: no handler, no flush, no goodbye
             await first.WaitForExitAsync();
@@ -306,11 +307,17 @@ public sealed partial class SubmitCommandTests : IDisposable
         return path;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    /// <summary>Waits (bounded, in real time) until <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> when it never does.</summary>
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
-        while (!await condition() && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (!await condition())
         {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                Assert.Fail($"Timed out after {deadline.Elapsed.TotalSeconds:0} s waiting for {what}");
+            }
+
             await Task.Delay(20);
         }
     }

@@ -9,6 +9,7 @@ namespace RegistryClient.Tests.Packaging;
 /// The packages work outside the solution: pack the libraries (already built by the test run's build), then restore
 /// them from a local folder feed into throw-away consumer projects, as an integration engineer would.
 /// </summary>
+[Collection(ExternalResources.Name)]
 public sealed class PackageConsumerTests(PackedLibraries packages, ITestOutputHelper log) : IClassFixture<PackedLibraries>
 {
     private const long BinBudgetBytes = 15L * 1024 * 1024;

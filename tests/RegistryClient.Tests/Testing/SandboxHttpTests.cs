@@ -198,7 +198,7 @@ public sealed class SandboxHttpTests
         await api.WithdrawAsync(id);
 
         // The line is written as the response completes; the client may read it a moment earlier.
-        SpinWait.SpinUntil(() => { lock (lines) { return lines.Count >= 5; } }, TimeSpan.FromSeconds(10));
+        Assert.True(SpinWait.SpinUntil(() => { lock (lines) { return lines.Count >= 5; } }, TimeSpan.FromSeconds(10)), "Timed out waiting for the sandbox to log 5 request lines");
         lock (lines)
         {
             Assert.Equal(
@@ -220,7 +220,7 @@ public sealed class SandboxHttpTests
         await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/submissions/" + nhsNumber));  // no token
         await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "v1/submissions/sub_0123456789abcdef0123456789abcdef/versions"));
 
-        SpinWait.SpinUntil(() => { lock (lines) { return lines.Count >= 3; } }, TimeSpan.FromSeconds(10));
+        Assert.True(SpinWait.SpinUntil(() => { lock (lines) { return lines.Count >= 3; } }, TimeSpan.FromSeconds(10)), "Timed out waiting for the sandbox to log 3 request lines");
         lock (lines)
         {
             Assert.Equal(["(other method) (unknown path) 401", "GET /v1/submissions/{id} 401", "GET /v1/submissions/{id}/versions 401"], lines);
