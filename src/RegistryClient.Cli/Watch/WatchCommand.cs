@@ -52,6 +52,13 @@ internal static class WatchCommand
                 return ExitCodes.UsageOrInput;
             }
 
+            // A drop folder takes the exports a CSV profile reads; FHIR input maps through its own package, with registry map.
+            if (File.Exists(parse.GetValue(profile)) && Map.FhirInput.IsFhirProfile(await File.ReadAllBytesAsync(parse.GetValue(profile)!, cancellationToken)))
+            {
+                await stderr.WriteLineAsync($"registry watch: {parse.GetValue(profile)} is a FHIR profile; a drop folder takes CSV, JSON-lines and xlsx exports. Map FHIR input with registry map --profile, then registry submit.");
+                return ExitCodes.UsageOrInput;
+            }
+
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "registry-watch" });
             builder.Logging.ClearProviders().AddProvider(new LineLoggerProvider(stderr)).SetMinimumLevel(LogLevel.Information);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

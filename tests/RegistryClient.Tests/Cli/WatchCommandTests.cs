@@ -111,6 +111,20 @@ public sealed class WatchCommandTests : IDisposable
         Assert.StartsWith("registry watch: " + profile + ":", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Watch_WithAFhirProfile_SaysItTakesExportsOnly_AndWhatToDoInstead()
+    {
+        Directory.CreateDirectory(Drop);
+        Environment.SetEnvironmentVariable("REGISTRY_WATCH_TEST_TOKEN", "t");
+        var profile = Path.Combine(Samples.RepositoryRoot, "samples", "fhir", "pmt-registry.fhir.profile.json");
+
+        var (exit, _, stderr) = await CliRunner.RunAsync("watch", Drop, "--profile", profile, "--endpoint", "http://127.0.0.1:9/", "--token-env", "REGISTRY_WATCH_TEST_TOKEN", "--outbox", OutboxPath);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is a FHIR profile; a drop folder takes CSV, JSON-lines and xlsx exports. Map FHIR input with registry map --profile", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(OutboxPath)); // refused before anything was opened
+    }
+
     /// <summary>The child process with both its streams read as they come (a full pipe would block its writes).</summary>
     private sealed class Watch : IDisposable
     {
