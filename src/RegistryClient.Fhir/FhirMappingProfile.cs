@@ -58,9 +58,7 @@ public sealed class FhirMappingProfile
             throw new ArgumentNullException(nameof(json));
         }
 
-        using var buffer = new MemoryStream();
-        await json.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-        return Load(buffer.ToArray());
+        return Load(await ProfileDocument.ReadAsync(json, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Reads, checks and compiles a FHIR mapping profile from UTF-8 bytes.</summary>
@@ -71,32 +69,16 @@ public sealed class FhirMappingProfile
             throw new ArgumentNullException(nameof(utf8));
         }
 
-        var locations = JsonLocations.Build(utf8, 64);
-        ProfileJson? json;
-        try
+        var (json, locations, readError) = ProfileDocument.Read(utf8, ProfileJsonContext.Default.ProfileJson);
+        if (readError is not null)
         {
-            json = JsonSerializer.Deserialize(utf8, ProfileJsonContext.Default.ProfileJson);
-        }
-        catch (JsonException ex)
-        {
-            var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
-            var message = ex.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0];
-            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
-        }
-
-        if (json is null)
-        {
-            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
+            return (null, [readError]);
         }
 
         var errors = new List<ProfileError>();
-        void Error(string pointer, string message)
-        {
-            var (line, column) = locations.Of(pointer);
-            errors.Add(new ProfileError { Line = line, Column = column, Pointer = pointer, Message = message });
-        }
+        void Error(string pointer, string message) => errors.Add(ProfileDocument.At(locations, pointer, message));
 
-        var profile = Build(json, Error, () => errors.Select(e => e.Pointer).ToList());
+        var profile = Build(json!, Error, () => errors.Select(e => e.Pointer).ToList());
         return (errors.Count == 0 ? profile : null, errors);
     }
 

@@ -57,35 +57,23 @@ internal sealed record ActivityProfile
 
     public static async Task<(ActivityProfile? Profile, IReadOnlyList<ProfileError> Errors)> LoadAsync(Stream json, CancellationToken cancellationToken = default)
     {
-        using var buffer = new MemoryStream();
-        await json.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-        return Load(buffer.ToArray());
+        return Load(await ProfileDocument.ReadAsync(json, cancellationToken).ConfigureAwait(false));
     }
 
     public static (ActivityProfile? Profile, IReadOnlyList<ProfileError> Errors) Load(byte[] utf8)
     {
-        var locations = JsonLocations.Build(utf8, 64);
-        ActivityProfile? profile;
-        try
+        var (read, locations, error) = ProfileDocument.Read(utf8, ActivityJsonContext.Default.ActivityProfile);
+        if (error is not null)
         {
-            profile = JsonSerializer.Deserialize(utf8, ActivityJsonContext.Default.ActivityProfile);
-        }
-        catch (JsonException ex)
-        {
-            var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
-            var message = ex.Message.Split(new[] { " Path:", " LineNumber:" }, StringSplitOptions.None)[0];
-            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
+            return (null, [error]);
         }
 
-        if (profile is null)
-        {
-            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
-        }
+        var profile = read!;
 
         // The source-generated reader passes null for an absent "input"; InputSettings fills in its own absent members.
         profile = (InputSettings?)profile.Input is null ? profile with { Input = new InputSettings() } : profile;
         var errors = Check(profile)
-            .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
+            .Select(e => ProfileDocument.At(locations, e.Pointer, e.Message))
             .ToList();
         return (errors.Count == 0 ? profile : null, errors);
     }

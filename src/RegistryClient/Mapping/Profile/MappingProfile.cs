@@ -1,5 +1,3 @@
-using RegistryClient.Validation.Json;
-
 namespace RegistryClient.Mapping;
 
 /// <summary>
@@ -54,9 +52,7 @@ public sealed class MappingProfile
             throw new ArgumentNullException(nameof(json));
         }
 
-        using var buffer = new MemoryStream();
-        await json.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-        return Load(buffer.ToArray());
+        return Load(await ProfileDocument.ReadAsync(json, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Reads and checks a profile from UTF-8 bytes.</summary>
@@ -67,27 +63,13 @@ public sealed class MappingProfile
             throw new ArgumentNullException(nameof(utf8));
         }
 
-        var locations = JsonLocations.Build(utf8, 64);
-        MappingProfile? profile;
-        try
+        var (profile, locations, error) = ProfileDocument.Read(utf8, MappingJsonContext.Default.MappingProfile);
+        if (error is not null)
         {
-            profile = JsonSerializer.Deserialize(utf8, MappingJsonContext.Default.MappingProfile);
-        }
-        catch (JsonException ex)
-        {
-            var (line, column) = ex.LineNumber is { } l ? locations.OfReaderError(l, ex.BytePositionInLine ?? 0) : (1, 1);
-            var message = ex.Message.Split(new[] { " Path:", " LineNumber:" }, StringSplitOptions.None)[0];
-            return (null, [new ProfileError { Line = line, Column = column, Pointer = "", Message = message }]);
+            return (null, [error]);
         }
 
-        if (profile is null)
-        {
-            return (null, [new ProfileError { Line = 1, Column = 1, Pointer = "", Message = "The profile is empty." }]);
-        }
-
-        var errors = ProfileChecker.Check(profile)
-            .Select(e => { var (line, column) = locations.Of(e.Pointer); return new ProfileError { Line = line, Column = column, Pointer = e.Pointer, Message = e.Message }; })
-            .ToList();
+        var errors = ProfileChecker.Check(profile!).Select(e => ProfileDocument.At(locations, e.Pointer, e.Message)).ToList();
         return (errors.Count == 0 ? profile : null, errors);
     }
 }
