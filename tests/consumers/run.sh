@@ -135,6 +135,10 @@ consumer net10.0 "${samples[0]}" RegistryClient
 natives=$(find "$work/consumer-net10.0/bin" -type f \( -name '*.so' -o -name '*.dylib' -o -name '*.dll.a' -o -path '*/native/*' \) | head -3)
 [ -z "$natives" ] || fail "net10.0: the core package brought native files: $natives"
 [ "$last_bytes" -lt $((15 * 1024 * 1024)) ] || fail "net10.0: bin/ is $last_bytes bytes; the README promises under 15 MB"
+# The README says a second run prints Unchanged: the registry stores each case once.
+REGISTRY_ENDPOINT="$url" REGISTRY_TOKEN="$token" dotnet "$work/consumer-net10.0/bin/Release/net10.0/consumer.dll" "${samples[0]}" \
+  >"$work/again.out" 2>&1 || fail "net10.0: the quick start's second run exited non-zero" "$work/again.out"
+grep -q '^Unchanged: case ' "$work/again.out" || fail "net10.0: the quick start's second run did not print 'Unchanged: case ...'" "$work/again.out"
 
 consumer net8.0 "${samples[1]}" RegistryClient
 
