@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace RegistryClient.Tests.Packaging;
 
 /// <summary>
-/// Every C# block of the README and of the package READMEs (src/*/README.md, what NuGet shows) compiles against the
-/// libraries as they are built, so a renamed type or method cannot leave a user copying code that no longer builds.
+/// Every C# block of the README, of the guides under docs/ and of the package READMEs (src/*/README.md, what NuGet
+/// shows) compiles against the libraries as they are built, so a renamed type or method cannot leave a user copying
+/// code that no longer builds.
 /// </summary>
 /// <remarks>
 /// Convention: a block is compiled as the top-level statements of a console program with the SDK's implicit usings
@@ -79,11 +80,12 @@ public sealed partial class ReadmeSnippetTests
     }
 
     [Fact]
-    public void TheReadmes_HaveCSharpBlocksToCompile_IncludingEveryLibraryPackagesReadme()
+    public void TheReadmes_HaveCSharpBlocksToCompile_IncludingTheGuidesAndEveryLibraryPackagesReadme()
     {
         var readmes = AllSnippets().Select(s => s.Readme).Distinct().ToList();
 
         Assert.Contains("README.md", readmes);
+        Assert.Contains("docs/sending.md", readmes);
         Assert.Contains("src/RegistryClient/README.md", readmes);
         Assert.Contains("src/RegistryClient.Outbox.Sqlite/README.md", readmes);
         Assert.Contains("src/RegistryClient.Testing/README.md", readmes);
@@ -131,11 +133,13 @@ public sealed partial class ReadmeSnippetTests
         }
     }
 
-    /// <summary>Every csharp block: the README (path from the repository root), the line of its opening fence, its code.</summary>
+    /// <summary>Every csharp block: the file (path from the repository root), the line of its opening fence, its code.</summary>
     private static IEnumerable<(string Readme, int Line, string Code)> AllSnippets()
     {
-        var readmes = new[] { "README.md" }.Concat(Directory.EnumerateFiles(Path.Combine(Samples.RepositoryRoot, "src"), "README.md", SearchOption.AllDirectories)
-            .Select(p => Path.GetRelativePath(Samples.RepositoryRoot, p).Replace('\\', '/')).Order(StringComparer.Ordinal));
+        var readmes = new[] { "README.md" }.Concat(
+            Directory.EnumerateFiles(Path.Combine(Samples.RepositoryRoot, "docs"), "*.md")
+                .Concat(Directory.EnumerateFiles(Path.Combine(Samples.RepositoryRoot, "src"), "README.md", SearchOption.AllDirectories))
+                .Select(p => Path.GetRelativePath(Samples.RepositoryRoot, p).Replace('\\', '/')).Order(StringComparer.Ordinal));
         foreach (var readme in readmes)
         {
             var lines = File.ReadAllLines(Path.Combine(Samples.RepositoryRoot, readme));
