@@ -43,7 +43,7 @@ internal sealed class RegistryBackPressure(TimeProvider time)
 /// Waits out the shared hold before each attempt (on the client's clock), sets it when the registry answers 429, and
 /// counts the attempt for the call's result and span.
 /// </summary>
-internal sealed class BackPressureHandler(RegistryBackPressure backPressure, Microsoft.Extensions.Options.IOptions<RegistryClientOptions> options) : DelegatingHandler
+internal sealed class BackPressureHandler(RegistryBackPressure backPressure, TimeSpan maxRetryAfter) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -60,8 +60,7 @@ internal sealed class BackPressureHandler(RegistryBackPressure backPressure, Mic
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == (HttpStatusCode)429 && RegistryResilience.RetryAfter(response, backPressure.Time) is { } retryAfter)
         {
-            var cap = options.Value.MaxRetryAfter;
-            backPressure.HoldFor(retryAfter < cap ? retryAfter : cap);
+            backPressure.HoldFor(retryAfter < maxRetryAfter ? retryAfter : maxRetryAfter);
         }
 
         return response;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,24 +12,25 @@ namespace RegistryClient.Http;
 /// </summary>
 internal static class RegistryHttpPipeline
 {
-    public static IHttpClientBuilder Add(IHttpClientBuilder builder)
+    /// <summary>Adds the pipeline of the client called <paramref name="name"/> (empty for the unnamed one): its options, token, back-pressure and circuit.</summary>
+    public static IHttpClientBuilder Add(IHttpClientBuilder builder, string name, Func<IServiceProvider, IRegistryTokenProvider> tokens)
     {
-        builder.Services.TryAddTransient<BearerTokenHandler>();
-        builder.Services.TryAddSingleton(sp => new RegistryBackPressure(Clock(sp)));
-        builder.Services.TryAddTransient<BackPressureHandler>();
-        builder.Services.TryAddSingleton(sp => new RegistryCircuit(Clock(sp)));
-
         builder.RemoveAllLoggers();
         builder.AddResilienceHandler("registry", (pipeline, context) => RegistryResilience.Configure(
             pipeline,
-            context.ServiceProvider.GetRequiredService<IOptions<RegistryClientOptions>>().Value,
+            Options(context.ServiceProvider, name),
             Clock(context.ServiceProvider),
             context.ServiceProvider.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-            context.ServiceProvider.GetRequiredService<RegistryCircuit>()));
-        builder.AddHttpMessageHandler<BearerTokenHandler>(); // inside the retry loop: each attempt asks for the current token
-        builder.AddHttpMessageHandler<BackPressureHandler>(); // inside too: every attempt of every call waits out a 429
+            context.ServiceProvider.GetRequiredService<RegistryClientParts>().For(name).Circuit));
+        // Inside the retry loop: each attempt asks for the current token.
+        builder.AddHttpMessageHandler(sp => new BearerTokenHandler(tokens(sp)));
+        // Inside too: every attempt of every call of this client waits out a 429.
+        builder.AddHttpMessageHandler(sp => new BackPressureHandler(sp.GetRequiredService<RegistryClientParts>().For(name).BackPressure, Options(sp, name).MaxRetryAfter));
         return builder;
     }
+
+    private static RegistryClientOptions Options(IServiceProvider services, string name) =>
+        services.GetRequiredService<IOptionsMonitor<RegistryClientOptions>>().Get(name);
 
     /// <summary>The container's clock, or the system's.</summary>
     public static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;

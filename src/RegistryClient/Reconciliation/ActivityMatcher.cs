@@ -28,7 +28,7 @@ public sealed record CodedEpisode
 }
 
 /// <summary>How coded activity is matched with the local episodes.</summary>
-public sealed record ActivityMatchOptions
+public sealed class ActivityMatchOptions
 {
     /// <summary>How many days apart the coded and the local procedure dates may be and still match (default 3, at least 0).</summary>
     public int MatchDays { get; init; } = 3;

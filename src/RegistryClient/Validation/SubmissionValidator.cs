@@ -14,8 +14,12 @@ namespace RegistryClient.Validation;
 /// Every document first takes a fast typed pass (source-generated System.Text.Json plus the schema's remaining
 /// constraints and the rules). Only when that pass finds a problem does NJsonSchema, the schema authority, produce
 /// the complete located error list, so a valid document never pays for it. The verdict is always the authority's.
+/// <para>
+/// The validating methods are virtual, so a consumer's test can substitute a validator (derive from it and override
+/// the overload the code under test calls) that returns reports built with <see cref="ValidationReport"/>'s constructor.
+/// </para>
 /// </remarks>
-public sealed class SubmissionValidator
+public class SubmissionValidator
 {
     private readonly SubmissionValidatorOptions _options;
     private readonly FastPath _fastPath;
@@ -52,7 +56,7 @@ public sealed class SubmissionValidator
     public static IReadOnlyList<RuleDescriptor> Rules => SubmissionRules.All;
 
     /// <summary>Validates one submission given as UTF-8 JSON (a leading byte-order mark is allowed).</summary>
-    public ValueTask<ValidationReport> ValidateAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
+    public virtual ValueTask<ValidationReport> ValidateAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var document = DocumentInput.WithoutBom(utf8Json);
@@ -66,11 +70,11 @@ public sealed class SubmissionValidator
     }
 
     /// <summary>Validates one submission given as JSON text.</summary>
-    public ValueTask<ValidationReport> ValidateAsync(string json, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<ValidationReport> ValidateAsync(string json, CancellationToken cancellationToken = default) =>
         ValidateAsync(Encoding.UTF8.GetBytes(json ?? throw new ArgumentNullException(nameof(json))), cancellationToken);
 
     /// <summary>Validates one submission read from a stream of UTF-8 JSON. Reads at most the size limit and one byte more.</summary>
-    public async ValueTask<ValidationReport> ValidateAsync(Stream utf8Json, CancellationToken cancellationToken = default)
+    public virtual async ValueTask<ValidationReport> ValidateAsync(Stream utf8Json, CancellationToken cancellationToken = default)
     {
         if (utf8Json is null)
         {
@@ -82,7 +86,7 @@ public sealed class SubmissionValidator
     }
 
     /// <summary>Validates a typed submission. Issues carry JSON Pointers but no line or column.</summary>
-    public async ValueTask<ValidationReport> ValidateAsync(Submission submission, CancellationToken cancellationToken = default)
+    public virtual async ValueTask<ValidationReport> ValidateAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         if (submission is null)
         {

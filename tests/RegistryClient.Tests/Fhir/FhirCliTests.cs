@@ -44,7 +44,11 @@ public class FhirCliTests
             {
                 ["DOTNET_EnableEventPipe"] = "1", ["DOTNET_EventPipeOutputPath"] = trace, ["DOTNET_EventPipeConfig"] = "Microsoft-Windows-DotNETRuntime:0x8:4",
             };
-            await ExternalProcess.RunAsync("dotnet", null, TimeSpan.FromMinutes(2), environment, [Path.Combine(AppContext.BaseDirectory, "registry.dll"), .. args]);
+            var (exit, _, stderr) = await ExternalProcess.RunAsync("dotnet", null, TimeSpan.FromMinutes(2), environment, [Path.Combine(AppContext.BaseDirectory, "registry.dll"), .. args]);
+            // A run that stopped early (exit 2 or a crash), or left no trace, proves nothing about what it loaded; the RIS
+            // sample's deliberately bad rows make its map exit 1 after mapping the rest.
+            Assert.True(exit is 0 or 1, $"registry {args[0]} exited {exit}: {stderr}");
+            Assert.True(File.Exists(trace), $"registry {args[0]} wrote no EventPipe trace");
             return Encoding.Unicode.GetString(File.ReadAllBytes(trace));
         }
 
