@@ -37,6 +37,7 @@ public sealed partial class ReadmeSnippetTests
         ["registry"] = "RegistryClient.Http.VenousRegistryClient registry = null!;",
         ["registryClient"] = "RegistryClient.Http.VenousRegistryClient registryClient = null!;",
         ["client"] = "RegistryClient.Http.VenousRegistryClient client = null!;",
+        ["clientFactory"] = "RegistryClient.Http.IRegistryClientFactory clientFactory = null!;",
         ["validator"] = "RegistryClient.Validation.SubmissionValidator validator = null!;",
         // The caller's own record and the model parts built from it.
         ["episode"] = "(string Id, string NhsNumber, DateTime DateOfBirth) episode = default;",
