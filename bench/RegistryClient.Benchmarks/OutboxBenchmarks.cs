@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using RegistryClient.Http;
 using RegistryClient.Model;
 using RegistryClient.Outbox;
+using RegistryClient.Tests.Outbox;
 
 namespace RegistryClient.Benchmarks;
 
