@@ -93,11 +93,11 @@ public sealed class SubmissionQueue : IDisposable
     }
 
     /// <summary>The outbox, waking the worker after every version it queues.</summary>
-    private sealed class WakingOutbox(SubmissionOutbox inner, RegistryWorkerState state) : SubmissionOutbox
+    private sealed class WakingOutbox(SubmissionOutbox inner, RegistryWorkerState state) : DelegatingSubmissionOutbox(inner)
     {
         public override async Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
-            var result = await inner.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
+            var result = await Inner.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == OutboxEnqueueOutcome.Queued)
             {
                 state.Wake();
@@ -105,28 +105,5 @@ public sealed class SubmissionQueue : IDisposable
 
             return result;
         }
-
-        public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            inner.PendingAsync(afterSequence, limit, cancellationToken);
-
-        public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
-            inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
-
-        public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state1, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkRefusedAsync(idempotencyKey, state1, outcome, reason, cancellationToken);
-
-        public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-        public override Task<int?> LatestStoredVersionAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.LatestStoredVersionAsync(organisationCode, localRecordId, cancellationToken);
     }
 }

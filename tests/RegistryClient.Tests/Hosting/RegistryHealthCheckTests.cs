@@ -130,25 +130,10 @@ public sealed class RegistryHealthCheckTests : IDisposable
     }
 
     /// <summary>An outbox on a full disk: reads work, recording the registry's answer does not.</summary>
-    private sealed class FullDiskOutbox(RegistryClient.Outbox.SubmissionOutbox inner) : RegistryClient.Outbox.SubmissionOutbox
+    private sealed class FullDiskOutbox(RegistryClient.Outbox.SubmissionOutbox inner) : RegistryClient.Outbox.DelegatingSubmissionOutbox(inner)
     {
-        public override Task<RegistryClient.Outbox.OutboxEnqueueResult> EnqueueAsync(RegistryClient.Outbox.OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
-
-        public override Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            inner.PendingAsync(afterSequence, limit, cancellationToken);
-
-        public override Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
         public override Task MarkStoredAsync(string idempotencyKey, RegistryClient.Http.SubmissionStatus outcome, RegistryClient.Http.SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
             throw new RegistryClient.Outbox.OutboxUnavailableException(RegistryClient.Outbox.OutboxProblem.Full, "outbox.db", "The outbox outbox.db is on a full disk; free space.");
-
-        public override Task MarkRefusedAsync(string idempotencyKey, RegistryClient.Outbox.OutboxState state, RegistryClient.Http.SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) => inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
-
-        public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) => inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task<RegistryClient.Outbox.OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
     }
 
     [Fact]

@@ -14,8 +14,39 @@ namespace RegistryClient.Tests.Outbox;
 /// Issue 19: a submission is serialised once (the drain sends the outbox's bytes), the drain reads the outbox a page
 /// at a time without losing a case's order, and <see cref="BatchSubmitter"/> can stand in a consumer's own tests.
 /// </summary>
-public sealed class BatchSubmitterPagingTests
+public sealed class BatchSubmitterPagingTests : IDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("registry-batch-paging-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Drain_AmendsFromTheLastStoredVersion_WithoutReadingTheCasesHistory_ThroughADecorator()
+    {
+        var (before, after) = TestCases.LastFollowUp("RJ1-PMT-LATEST");
+        using var sqlite = await RegistryClient.Outbox.Sqlite.SqliteSubmissionOutbox.OpenAsync(Path.Combine(_directory, "outbox.db"));
+        var outbox = new CountingHistoryOutbox(sqlite);
+        var basedOn = new ConcurrentQueue<int?>();
+        var client = new OptionsClient((submission, options) =>
+        {
+            basedOn.Enqueue(options.BasedOnVersion);
+            return BatchSubmitterTests.Stored(submission, basedOn.Count == 1 ? SubmissionStatus.Created : SubmissionStatus.Amended, basedOn.Count + 4);
+        });
+        var submitter = new BatchSubmitter(client, outbox);
+        await submitter.EnqueueAsync(before);
+        await submitter.DrainAsync(concurrency: 1);
+        await submitter.EnqueueAsync(after);
+
+        await submitter.DrainAsync(concurrency: 1);
+
+        Assert.Equal([null, 5], basedOn);
+        Assert.Equal(0, outbox.HistoryReads); // the SQLite outbox's own LatestStoredVersionAsync, forwarded by the decorator
+    }
+
     [Fact]
     public async Task Drain_AcrossPages_SendsEachCasesVersionsInOrder_EachAmendingThePreviousOne()
     {
@@ -159,6 +190,20 @@ public sealed class BatchSubmitterPagingTests
             {
                 Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null },
             })).AsSpan(0, 16));
+    }
+
+    /// <summary>A decorator that counts reads of a case's whole history (every body of the case).</summary>
+    private sealed class CountingHistoryOutbox(SubmissionOutbox inner) : DelegatingSubmissionOutbox(inner)
+    {
+        private int _reads;
+
+        public int HistoryReads => Volatile.Read(ref _reads);
+
+        public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _reads);
+            return base.HistoryAsync(organisationCode, localRecordId, cancellationToken);
+        }
     }
 
     /// <summary>A consumer's code that takes a <see cref="BatchSubmitter"/>: queue the export, drain, report what is left.</summary>

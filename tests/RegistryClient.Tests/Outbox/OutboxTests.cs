@@ -141,19 +141,11 @@ public sealed class OutboxTests : IDisposable
     }
 
     /// <summary>An outbox whose disk is full after a number of receipts: it refuses writes as SQLite would (SQLITE_FULL).</summary>
-    private sealed class FillingOutbox(SubmissionOutbox inner, int storedBeforeFull) : SubmissionOutbox
+    private sealed class FillingOutbox(SubmissionOutbox inner, int storedBeforeFull) : DelegatingSubmissionOutbox(inner)
     {
         private int _stored;
 
         public bool Full { get; set; }
-
-        public override Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
-
-        public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            inner.PendingAsync(afterSequence, limit, cancellationToken);
-
-        public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
 
         public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
         {
@@ -162,19 +154,17 @@ public sealed class OutboxTests : IDisposable
                 Full = true;
             }
 
-            return Full ? Task.FromException(DiskFull()) : inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
+            return Full ? Task.FromException(DiskFull()) : Inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
         }
 
         public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException(DiskFull()) : inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
+            Full ? Task.FromException(DiskFull()) : Inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
 
         public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException(DiskFull()) : inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public override Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+            Full ? Task.FromException(DiskFull()) : Inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
 
         public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException<int>(DiskFull()) : inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
+            Full ? Task.FromException<int>(DiskFull()) : Inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
 
         private static OutboxUnavailableException DiskFull() => new(OutboxProblem.Full, "outbox.db", "The outbox outbox.db cannot record more: its disk is full.");
     }

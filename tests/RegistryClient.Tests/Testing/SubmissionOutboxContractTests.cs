@@ -97,63 +97,23 @@ public sealed class SubmissionOutboxContractTests : IDisposable
     };
 
     /// <summary>A plausible bug: every page starts from the beginning, so a drain would send the first page again and again.</summary>
-    private sealed class FirstPageAgainOutbox(SubmissionOutbox inner) : SubmissionOutbox
+    private sealed class FirstPageAgainOutbox(SubmissionOutbox inner) : DelegatingSubmissionOutbox(inner)
     {
         public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            inner.PendingAsync(0, limit, cancellationToken);
-
-        public override Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
-
-        public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
-            inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
-
-        public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
-
-        public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+            Inner.PendingAsync(0, limit, cancellationToken);
     }
 
     /// <summary>A plausible bug: the idempotency key is checked only among the versions that count, so a refused version is queued again.</summary>
-    private sealed class RequeuesRefusedOutbox : SubmissionOutbox
+    private sealed class RequeuesRefusedOutbox() : DelegatingSubmissionOutbox(new MemoryOutbox())
     {
-        private readonly MemoryOutbox _inner = new();
         private readonly MemoryOutbox _again = new();
 
         public override async Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
-            var history = await _inner.HistoryAsync(entry.OrganisationCode, entry.LocalRecordId, cancellationToken);
+            var history = await Inner.HistoryAsync(entry.OrganisationCode, entry.LocalRecordId, cancellationToken);
             return history.Any(e => e.IdempotencyKey == entry.IdempotencyKey && e.State == OutboxState.Rejected)
                 ? new OutboxEnqueueResult { Outcome = OutboxEnqueueOutcome.Queued, Entry = (await _again.EnqueueAsync(entry, cancellationToken)).Entry }
-                : await _inner.EnqueueAsync(entry, cancellationToken);
+                : await Inner.EnqueueAsync(entry, cancellationToken);
         }
-
-        public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            _inner.PendingAsync(afterSequence, limit, cancellationToken);
-
-        public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            _inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
-            _inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
-
-        public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            _inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
-
-        public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            _inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            _inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public override Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => _inner.CountAsync(cancellationToken);
     }
 }
