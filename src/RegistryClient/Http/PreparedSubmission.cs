@@ -53,9 +53,18 @@ public sealed class PreparedSubmission
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
+        return FromSerialised(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
+            submission.Submitter.OrganisationCode, submission.LocalRecordId, submission.Submitter.RecordUpdatedAt);
+    }
+
+    /// <summary>
+    /// From bytes this library's serialiser wrote for the submission (<see cref="SubmissionJson.SerializeToUtf8Bytes"/>,
+    /// e.g. a mapped document's), without serialising again. Internal: the hashes are those of the canonical form only
+    /// for the serialiser's own output, so other bytes must go through <see cref="From"/>.
+    /// </summary>
+    internal static PreparedSubmission FromSerialised(byte[] body, string organisationCode, string localRecordId, DateTimeOffset? recordUpdatedAt)
+    {
         var (contentHash, keyHash) = SubmissionDigest.Of(body);
-        return new PreparedSubmission(body, submission.Submitter.OrganisationCode, submission.LocalRecordId,
-            Http.IdempotencyKey.Compose(submission.Submitter.OrganisationCode, submission.LocalRecordId, keyHash), contentHash, submission.Submitter.RecordUpdatedAt);
+        return new PreparedSubmission(body, organisationCode, localRecordId, Http.IdempotencyKey.Compose(organisationCode, localRecordId, keyHash), contentHash, recordUpdatedAt);
     }
 }

@@ -42,7 +42,10 @@ public sealed record OutboxEntry
     /// <summary>The version's <c>submitter.recordUpdatedAt</c>, when the source gave one: it orders the case's versions (<see cref="OutboxEnqueueRules"/>).</summary>
     public DateTimeOffset? RecordUpdatedAt { get; init; }
 
-    /// <summary>The serialised submission; empty once the case was withdrawn and its documents purged.</summary>
+    /// <summary>
+    /// The serialised submission, exactly the bytes the drain sends (<see cref="PreparedSubmission.Body"/> when queued);
+    /// an outbox stores them as given and never reads them. Empty once the case was withdrawn and its documents purged.
+    /// </summary>
     public required byte[] Body { get; init; }
 
     /// <summary>Its state.</summary>
