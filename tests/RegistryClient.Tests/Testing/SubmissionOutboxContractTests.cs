@@ -65,6 +65,24 @@ public sealed class SubmissionOutboxContractTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOutboxThatLetsItsStoragesOwnErrorOut_FailsTheStorageFailureClause()
+    {
+        var contract = new SubmissionOutboxContract(_ => Task.FromResult<SubmissionOutbox>(new RawErrorOutbox()))
+        {
+            BreakStorage = (outbox, _) =>
+            {
+                ((RawErrorOutbox)outbox).Broken = true;
+                return Task.CompletedTask;
+            },
+        };
+
+        var result = Assert.Single((await contract.RunAsync(["StorageFailureIsOutboxUnavailable"])).Results);
+
+        Assert.Equal(OutboxClauseOutcome.Failed, result.Outcome);
+        Assert.Contains("threw IOException, not OutboxUnavailableException", result.Message);
+    }
+
+    [Fact]
     public async Task AClauseThatIsNotInTheContract_IsRefusedWithTheClausesThatAre()
     {
         var contract = new SubmissionOutboxContract(_ => Task.FromResult<SubmissionOutbox>(new MemoryOutbox()));
@@ -101,6 +119,15 @@ public sealed class SubmissionOutboxContractTests : IDisposable
     {
         public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
             Inner.PendingAsync(0, limit, cancellationToken);
+    }
+
+    /// <summary>A plausible bug: once its storage fails, the storage's own exception reaches the caller.</summary>
+    private sealed class RawErrorOutbox() : DelegatingSubmissionOutbox(new MemoryOutbox())
+    {
+        public bool Broken { get; set; }
+
+        public override Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
+            Broken ? throw new IOException("disk I/O error") : base.EnqueueAsync(entry, cancellationToken);
     }
 
     /// <summary>A plausible bug: the idempotency key is checked only among the versions that count, so a refused version is queued again.</summary>
