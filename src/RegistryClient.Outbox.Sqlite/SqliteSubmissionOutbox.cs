@@ -14,7 +14,7 @@ namespace RegistryClient.Outbox.Sqlite;
 /// <see cref="OutboxUnavailableException"/>, never as a raw SQLite error. Files written by the first wave (schema
 /// version 0) are migrated when opened. Safe for concurrent use within the process.
 /// </summary>
-public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
+public sealed class SqliteSubmissionOutbox : SubmissionOutbox, IDisposable
 {
     /// <summary>
     /// The schema version this library writes (<c>PRAGMA user_version</c>): 0 was the first wave's single-table queue;
@@ -119,7 +119,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    public override Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
         if (entry is null)
         {
@@ -162,15 +162,34 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) =>
+    public override Task<IReadOnlyList<OutboxEntry>> PendingAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        limit < 1 ? throw new ArgumentOutOfRangeException(nameof(limit), limit, "A page holds at least one version.") :
         Guard<IReadOnlyList<OutboxEntry>>(async () =>
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await QueryAsync(connection, null, "WHERE state = 0 ORDER BY sequence", limit, cancellationToken).ConfigureAwait(false);
+            return await QueryAsync(connection, null, "WHERE state = 0 AND sequence > $after ORDER BY sequence", limit, cancellationToken,
+                ("$after", afterSequence)).ConfigureAwait(false); // versions_pending (state, sequence) serves the page
+        });
+
+    /// <summary>Reads the one number from the case's index, not the case's bodies.</summary>
+    /// <inheritdoc />
+    public override Task<int?> LatestStoredVersionAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT registry_version FROM versions
+                WHERE organisation_code = $org AND local_record_id = $local AND state = 1 AND registry_version IS NOT NULL
+                ORDER BY sequence DESC LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$org", organisationCode);
+            command.Parameters.AddWithValue("$local", localRecordId);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version ? (int?)version : null;
         });
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+    public override Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
         Guard<IReadOnlyList<OutboxEntry>>(async () =>
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -179,7 +198,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         });
 
     /// <inheritdoc />
-    public Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
+    public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
     {
         if (receipt is null)
         {
@@ -192,7 +211,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     }
 
     /// <inheritdoc />
-    public Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default)
+    public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default)
     {
         if (state is not (OutboxState.Rejected or OutboxState.Withdrawn))
         {
@@ -204,11 +223,11 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
     }
 
     /// <inheritdoc />
-    public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
+    public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
         UpdateAsync("last_error = $reason, attempts = attempts + 1", idempotencyKey, cancellationToken, ("$reason", reason));
 
     /// <inheritdoc />
-    public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+    public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             var purged = await WriteAsync(async (connection, transaction) =>
@@ -245,7 +264,7 @@ public sealed class SqliteSubmissionOutbox : ISubmissionOutbox, IDisposable
         });
 
     /// <inheritdoc />
-    public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>
+    public override Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -78,7 +78,7 @@ internal static class SubmitCommand
                     var submitter = new BatchSubmitter(client, store);
                     var queued = await QueueAsync(read.Valid, submitter, cancellationToken);
                     var summary = await DrainAsync(submitter, parse.GetValue(concurrency), stdout, cancellationToken);
-                    var pending = summary.Pending > 0 ? await store.PendingAsync(int.MaxValue, cancellationToken) : [];
+                    var pending = summary.Pending > 0 ? await PendingAsync(store, cancellationToken) : [];
                     await ReportAsync(read, queued, summary, pending, stdout);
                     if (summary.Unauthorized)
                     {
@@ -195,6 +195,23 @@ internal static class SubmitCommand
             $"{read.Valid.Count} valid submission(s), {read.Invalid} invalid (not queued); {queued.Settled} settled by an earlier run and not sent again; " +
             $"this run: created {summary.Created}, amended {summary.Amended}, unchanged {summary.Unchanged}, stale {queued.Stale.Count + summary.Stale}, conflict {summary.Conflicts}, " +
             $"rejected {summary.Rejected}, withdrawn {summary.Withdrawn}; pending {summary.Pending}.");
+    }
+
+    /// <summary>What is still pending, read a page at a time and kept without the documents (only the lines are reported).</summary>
+    private static async Task<IReadOnlyList<OutboxEntry>> PendingAsync(SubmissionOutbox outbox, CancellationToken cancellationToken)
+    {
+        var pending = new List<OutboxEntry>();
+        for (long after = 0; ;)
+        {
+            var page = await outbox.PendingAsync(after, 256, cancellationToken);
+            if (page.Count == 0)
+            {
+                return pending;
+            }
+
+            pending.AddRange(page.Select(e => e with { Body = [] }));
+            after = page[page.Count - 1].Sequence;
+        }
     }
 
     internal static async Task<BatchSummary> DrainAsync(BatchSubmitter submitter, int concurrency, TextWriter stdout, CancellationToken cancellationToken)

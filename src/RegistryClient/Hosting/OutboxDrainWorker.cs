@@ -130,7 +130,7 @@ internal sealed class OutboxDrainWorker : BackgroundService
         }
     }
 
-    private async Task<BatchSummary> DrainOnceAsync(ISubmissionOutbox outbox, RegistryWorkerOptions options, CancellationToken stoppingToken)
+    private async Task<BatchSummary> DrainOnceAsync(SubmissionOutbox outbox, RegistryWorkerOptions options, CancellationToken stoppingToken)
     {
         using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var submitter = new BatchSubmitter(_client, outbox, Time);

@@ -20,7 +20,7 @@ public static class RegistryOutboxBuilderExtensions
     /// to queue into it, and a hosted worker that drains it into the registry for as long as the host runs. The queue
     /// disposes the outbox. Worker options are validated when the host starts.
     /// </summary>
-    public static IRegistryClientBuilder AddOutbox(this IRegistryClientBuilder builder, Func<IServiceProvider, CancellationToken, Task<ISubmissionOutbox>> open,
+    public static IRegistryClientBuilder AddOutbox(this IRegistryClientBuilder builder, Func<IServiceProvider, CancellationToken, Task<SubmissionOutbox>> open,
         Action<RegistryWorkerOptions>? configure = null)
     {
         if (builder is null)
@@ -37,7 +37,7 @@ public static class RegistryOutboxBuilderExtensions
     }
 
     /// <summary>Registers an outbox the caller created and disposes, with the queue and the hosted worker (see the other overload).</summary>
-    public static IRegistryClientBuilder AddOutbox(this IRegistryClientBuilder builder, ISubmissionOutbox outbox, Action<RegistryWorkerOptions>? configure = null)
+    public static IRegistryClientBuilder AddOutbox(this IRegistryClientBuilder builder, SubmissionOutbox outbox, Action<RegistryWorkerOptions>? configure = null)
     {
         if (builder is null)
         {

@@ -127,10 +127,10 @@ internal sealed class RegistryWorkerState(TimeProvider time)
 /// <summary>Reads the queue's size and oldest entry into the shared state.</summary>
 internal static class OutboxObservation
 {
-    public static async Task<(OutboxCounts Counts, OutboxEntry? Oldest)> ObserveAsync(this RegistryWorkerState state, ISubmissionOutbox outbox, CancellationToken cancellationToken)
+    public static async Task<(OutboxCounts Counts, OutboxEntry? Oldest)> ObserveAsync(this RegistryWorkerState state, SubmissionOutbox outbox, CancellationToken cancellationToken)
     {
         var counts = await outbox.CountAsync(cancellationToken).ConfigureAwait(false);
-        var oldest = counts.Pending == 0 ? null : (await outbox.PendingAsync(1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        var oldest = counts.Pending == 0 ? null : (await outbox.PendingAsync(0, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         state.Observed(counts, oldest);
         return (counts, oldest);
     }

@@ -11,14 +11,14 @@ namespace RegistryClient.Hosting;
 /// </summary>
 public sealed class SubmissionQueue : IDisposable
 {
-    private readonly Func<CancellationToken, Task<ISubmissionOutbox>> _open;
+    private readonly Func<CancellationToken, Task<SubmissionOutbox>> _open;
     private readonly bool _owned;
     private readonly RegistryWorkerState _state;
     private readonly SemaphoreSlim _opening = new(1, 1);
-    private ISubmissionOutbox? _outbox;
-    private ISubmissionOutbox? _inner;
+    private SubmissionOutbox? _outbox;
+    private SubmissionOutbox? _inner;
 
-    internal SubmissionQueue(Func<CancellationToken, Task<ISubmissionOutbox>> open, bool owned, RegistryWorkerState state)
+    internal SubmissionQueue(Func<CancellationToken, Task<SubmissionOutbox>> open, bool owned, RegistryWorkerState state)
     {
         _open = open;
         _owned = owned;
@@ -45,7 +45,7 @@ public sealed class SubmissionQueue : IDisposable
     /// The outbox, opened on first use. Versions queued through it wake the worker too.
     /// </summary>
     /// <exception cref="OutboxUnavailableException">The outbox cannot be opened.</exception>
-    public async Task<ISubmissionOutbox> GetOutboxAsync(CancellationToken cancellationToken = default)
+    public async Task<SubmissionOutbox> GetOutboxAsync(CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _outbox) is { } open)
         {
@@ -57,7 +57,7 @@ public sealed class SubmissionQueue : IDisposable
         {
             if (_outbox is null)
             {
-                ISubmissionOutbox inner;
+                SubmissionOutbox inner;
                 try
                 {
                     inner = await _open(cancellationToken).ConfigureAwait(false);
@@ -93,11 +93,11 @@ public sealed class SubmissionQueue : IDisposable
     }
 
     /// <summary>The outbox, waking the worker after every version it queues.</summary>
-    private sealed class WakingOutbox(ISubmissionOutbox inner, RegistryWorkerState state) : ISubmissionOutbox
+    private sealed class WakingOutbox(SubmissionOutbox inner, RegistryWorkerState state) : DelegatingSubmissionOutbox(inner)
     {
-        public async Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        public override async Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
-            var result = await inner.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
+            var result = await Inner.EnqueueAsync(entry, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == OutboxEnqueueOutcome.Queued)
             {
                 state.Wake();
@@ -105,24 +105,5 @@ public sealed class SubmissionQueue : IDisposable
 
             return result;
         }
-
-        public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) => inner.PendingAsync(limit, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
-            inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
-
-        public Task MarkRefusedAsync(string idempotencyKey, OutboxState state1, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkRefusedAsync(idempotencyKey, state1, outcome, reason, cancellationToken);
-
-        public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
     }
 }

@@ -3,9 +3,11 @@ using System.Net;
 namespace RegistryClient.Http;
 
 /// <summary>
-/// The registry's rate limit, shared by every request of one client: a 429 with <c>Retry-After</c> holds back all
-/// requests (not only the one that got it) until the time given, capped by <see cref="RegistryClientOptions.MaxRetryAfter"/>.
-/// A 503's <c>Retry-After</c> is honoured by the retry of that request alone.
+/// A hold on sending, shared by everything that sends on behalf of one client or one drain: the registry's
+/// <c>Retry-After</c> holds back every sender (not only the one that got it) until the time given, on an injected clock.
+/// The client's pipeline holds one (a 429's <c>Retry-After</c>, capped by <see cref="RegistryClientOptions.MaxRetryAfter"/>;
+/// a 503's is honoured by the retry of that request alone); <see cref="Outbox.BatchSubmitter"/> holds one per drain (the
+/// Retry-After of an answer that stayed transient after the client's retries). The one implementation of back-pressure.
 /// </summary>
 internal sealed class RegistryBackPressure(TimeProvider time)
 {
@@ -14,15 +16,22 @@ internal sealed class RegistryBackPressure(TimeProvider time)
     /// <summary>The client's clock, which the hold is measured and waited on.</summary>
     public TimeProvider Time => time;
 
+    /// <summary>What is left of the hold; zero when not held.</summary>
     public TimeSpan Remaining
     {
         get
         {
             var resumeAt = Interlocked.Read(ref _resumeAt);
-            return resumeAt == 0 ? TimeSpan.Zero : -time.GetElapsedTime(resumeAt);
+            var left = resumeAt == 0 ? TimeSpan.Zero : -time.GetElapsedTime(resumeAt);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
 
+    /// <summary>Waits out what is left of the hold (nothing when not held).</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) =>
+        Remaining is { Ticks: > 0 } wait ? TimeProviderDelay.Delay(time, wait, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Holds every sender back for <paramref name="wait"/> from now, unless already held longer.</summary>
     public void HoldFor(TimeSpan wait)
     {
         var until = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
@@ -47,14 +56,7 @@ internal sealed class BackPressureHandler(RegistryBackPressure backPressure, Tim
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (backPressure.Remaining is { Ticks: > 0 } wait)
-        {
-#if NET8_0_OR_GREATER
-            await Task.Delay(wait, backPressure.Time, cancellationToken).ConfigureAwait(false);
-#else
-            await backPressure.Time.Delay(wait, cancellationToken).ConfigureAwait(false);
-#endif
-        }
+        await backPressure.WaitAsync(cancellationToken).ConfigureAwait(false);
 
         AttemptCounter.CountAttempt(request);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

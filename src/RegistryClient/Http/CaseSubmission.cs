@@ -1,5 +1,3 @@
-using System.Text.Json;
-using RegistryClient.Model;
 
 namespace RegistryClient.Http;
 
@@ -16,10 +14,10 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
 {
     private const string What = "Submitting a case";
 
-    public async Task<SubmissionResult> SendAsync(Submission submission, SubmitOptions? options, CancellationToken cancellationToken)
+    public async Task<SubmissionResult> SendAsync(PreparedSubmission submission, SubmitOptions? options, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission);
-        var key = IdempotencyKey.For(submission, body);
+        var body = submission.Bytes;
+        var key = submission.IdempotencyKey;
         var basedOn = options?.BasedOnVersion;
         var attempts = 0;
 
@@ -30,7 +28,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
             return Final(created, created.Status == 201 ? SubmissionStatus.Created : SubmissionStatus.Unchanged, key, attempts, basedOn);
         }
 
-        var hash = SubmissionContentHash.Compute(submission);
+        var hash = submission.ContentHash;
         if (string.Equals(problem.ContentHash, hash, StringComparison.Ordinal))
         {
             // The registry holds exactly this content already (e.g. sent before under another key): nothing to write.
@@ -46,7 +44,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
         {
             // Knowing no base, an amendment the registry could not order by time replaced content this writer never saw: say so.
             var result = Amendment(amended, ifMatch, attempts, basedOn);
-            return result.Status == SubmissionStatus.Amended && basedOn is null && (submission.Submitter.RecordUpdatedAt is null || problem.RecordUpdatedAt is null)
+            return result.Status == SubmissionStatus.Amended && basedOn is null && (submission.RecordUpdatedAt is null || problem.RecordUpdatedAt is null)
                 ? result with { ReplacedUnseenContent = true }
                 : result;
         }
@@ -58,7 +56,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
     /// The case is not at the version this writer based its content on: another writer moved it. Read where it stands
     /// and its history; amend from there only when this content is newer by <c>recordUpdatedAt</c>.
     /// </summary>
-    private async Task<SubmissionResult> ResolveMovedCaseAsync(Submission submission, string hash, byte[] body, string key, string caseId,
+    private async Task<SubmissionResult> ResolveMovedCaseAsync(PreparedSubmission submission, string hash, byte[] body, string key, string caseId,
         int basedOnOrReported, int? basedOn, string? mismatchType, int attempts, CancellationToken cancellationToken)
     {
         var read = await CallAsync(a => api.GetSubmissionAsync(caseId, a, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -100,7 +98,7 @@ internal sealed class CaseSubmission(IRegistryApi api, TimeProvider time)
         }
 
         var now = versions[versions.Count - 1];
-        var ours = submission.Submitter.RecordUpdatedAt;
+        var ours = submission.RecordUpdatedAt;
 
         if (ours is { } mine && now.RecordUpdatedAt is { } theirs)
         {

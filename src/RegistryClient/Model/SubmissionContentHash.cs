@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace RegistryClient.Model;
@@ -23,18 +22,6 @@ public static class SubmissionContentHash
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var canonical = submission with { Submitter = submission.Submitter with { SoftwareName = null, SoftwareVersion = null, RecordUpdatedAt = null } };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(canonical, RegistryJsonContext.Default.Submission);
-        using var sha = SHA256.Create();
-        var digest = sha.ComputeHash(bytes);
-        var hex = new char[Prefix.Length + (digest.Length * 2)];
-        Prefix.CopyTo(0, hex, 0, Prefix.Length);
-        for (var i = 0; i < digest.Length; i++)
-        {
-            hex[Prefix.Length + (2 * i)] = "0123456789abcdef"[digest[i] >> 4];
-            hex[Prefix.Length + (2 * i) + 1] = "0123456789abcdef"[digest[i] & 0xF];
-        }
-
-        return new string(hex);
+        return SubmissionDigest.ContentHashOf(JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission));
     }
 }

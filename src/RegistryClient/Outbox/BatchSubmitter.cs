@@ -10,7 +10,7 @@ public sealed class SubmitProgress
     /// <summary>Versions finished in this run (any outcome, including those left waiting behind an earlier version).</summary>
     public required int Done { get; init; }
 
-    /// <summary>Versions pending when the run began.</summary>
+    /// <summary>Versions pending when the run began (and any queued while it ran, once the run reached them).</summary>
     public required int Total { get; init; }
 
     /// <summary>The last outcome.</summary>
@@ -66,36 +66,63 @@ public sealed record BatchSummary
 /// <summary>
 /// Drains an outbox into the registry. Cases are sent concurrently (up to the concurrency given); the versions of one
 /// case one at a time, in enqueue order, and a version that fails transiently holds back the later ones of its case so
-/// the registry never sees them out of order. The registry's 429/503 Retry-After pauses the whole batch; permanent
+/// the registry never sees them out of order. The outbox is read a page at a time, so a drain holds at most a page of
+/// documents and those in flight. The registry's 429/503 Retry-After pauses the whole batch; permanent
 /// refusals are recorded and dropped; transient failures stay pending for the next run with their reason. Safe to stop
 /// at any point: nothing is lost, and a version the registry stored but the outbox did not record is recognised by the
 /// next run as unchanged, never stored twice. If the outbox's storage fails mid-drain (a full disk), no further version
 /// is sent, the registry's answers for versions already sent are written when space allows, and the drain ends with
 /// <see cref="OutboxUnavailableException"/>.
 /// </summary>
-public sealed class BatchSubmitter
+/// <remarks>
+/// Each submission is serialised once, when queued: the outbox stores its bytes, key and content hash, and the drain
+/// sends those bytes through <see cref="VenousRegistryClient.SubmitAsync(PreparedSubmission, SubmitOptions, CancellationToken)"/>.
+/// To substitute the submitter in a test, derive from it (the parameterless constructor is for that) and override the
+/// methods your code calls.
+/// </remarks>
+public class BatchSubmitter
 {
-    private readonly VenousRegistryClient _client;
-    private readonly ISubmissionOutbox _outbox;
-    private readonly TimeProvider _time;
+    private readonly VenousRegistryClient _client = null!;
+    private readonly SubmissionOutbox _outbox = null!;
+    private readonly TimeProvider _time = TimeProvider.System;
+
+    /// <summary>For test doubles: a submitter made this way has no client or outbox, so override every method you call.</summary>
+    protected BatchSubmitter()
+    {
+    }
 
     /// <summary>Creates a submitter over <paramref name="outbox"/>.</summary>
-    /// <param name="client">The registry client; only its public <see cref="VenousRegistryClient.SubmitAsync(Submission, CancellationToken)"/> is used.</param>
+    /// <param name="client">The registry client; only its public <see cref="VenousRegistryClient.SubmitAsync(PreparedSubmission, SubmitOptions, CancellationToken)"/> is used.</param>
     /// <param name="outbox">The durable queue.</param>
     /// <param name="timeProvider">The clock for the batch-wide Retry-After pause; <see cref="TimeProvider.System"/> by default.</param>
-    public BatchSubmitter(VenousRegistryClient client, ISubmissionOutbox outbox, TimeProvider? timeProvider = null)
+    public BatchSubmitter(VenousRegistryClient client, SubmissionOutbox outbox, TimeProvider? timeProvider = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>How many pending versions the drain reads at a time.</summary>
+    internal int PageSize { get; init; } = 256;
+
     /// <summary>
     /// Queues a validated submission as the next version of its case; the same content again is a no-op, and content
     /// equal to a version a later one superseded is reported <see cref="OutboxEnqueueOutcome.Stale"/> and not queued.
     /// </summary>
     /// <exception cref="OutboxUnavailableException">The outbox's storage failed.</exception>
-    public Task<OutboxEnqueueResult> EnqueueAsync(Submission submission, CancellationToken cancellationToken = default)
+    public virtual Task<OutboxEnqueueResult> EnqueueAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        return _outbox.EnqueueAsync(EntryFor(PreparedSubmission.From(submission)), cancellationToken);
+    }
+
+    /// <summary>Queues a submission serialised beforehand (<see cref="PreparedSubmission.From"/>), as <see cref="EnqueueAsync(Submission, CancellationToken)"/> does.</summary>
+    /// <exception cref="OutboxUnavailableException">The outbox's storage failed.</exception>
+    public virtual Task<OutboxEnqueueResult> EnqueueAsync(PreparedSubmission submission, CancellationToken cancellationToken = default)
     {
         if (submission is null)
         {
@@ -105,20 +132,22 @@ public sealed class BatchSubmitter
         return _outbox.EnqueueAsync(EntryFor(submission), cancellationToken);
     }
 
-    /// <summary>The outbox entry of a submission: its key, case, content hash and exact bytes.</summary>
-    internal static OutboxEntry EntryFor(Submission submission) => new()
+    /// <summary>The outbox entry of a submission: its key, case, content hash and exact bytes, from one serialisation.</summary>
+    internal static OutboxEntry EntryFor(Submission submission) => EntryFor(PreparedSubmission.From(submission));
+
+    private static OutboxEntry EntryFor(PreparedSubmission submission) => new()
     {
-        IdempotencyKey = IdempotencyKey.For(submission),
-        OrganisationCode = submission.Submitter.OrganisationCode,
+        IdempotencyKey = submission.IdempotencyKey,
+        OrganisationCode = submission.OrganisationCode,
         LocalRecordId = submission.LocalRecordId,
-        ContentHash = SubmissionContentHash.Compute(submission),
-        RecordUpdatedAt = submission.Submitter.RecordUpdatedAt,
-        Body = JsonSerializer.SerializeToUtf8Bytes(submission, RegistryJsonContext.Default.Submission),
+        ContentHash = submission.ContentHash,
+        RecordUpdatedAt = submission.RecordUpdatedAt,
+        Body = submission.Bytes,
     };
 
     /// <summary>Sends every pending version once (each with the client's own retries) and records the registry's answers.</summary>
     /// <exception cref="OutboxUnavailableException">The outbox's storage failed; the message says how many answers could not be recorded.</exception>
-    public Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+    public virtual Task<BatchSummary> DrainAsync(int concurrency, IProgress<SubmitProgress>? progress = null, CancellationToken cancellationToken = default) =>
         DrainAsync(concurrency, progress, settled: null, CancellationToken.None, cancellationToken);
 
     /// <summary>
@@ -135,33 +164,76 @@ public sealed class BatchSubmitter
             throw new ArgumentOutOfRangeException(nameof(concurrency), "Concurrency is 1 to 256.");
         }
 
-        var pending = await _outbox.PendingAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
-        var run = new Run(pending.Count, progress) { Settled = settled };
+        var total = (await _outbox.CountAsync(cancellationToken).ConfigureAwait(false)).Pending;
+        var run = new Run(total, progress, _time) { Settled = settled };
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopStarting);
         using var gate = new SemaphoreSlim(concurrency, concurrency);
         var workers = new List<Task>();
-        foreach (var versions in pending.GroupBy(e => (e.OrganisationCode, e.LocalRecordId)).Select(g => g.OrderBy(e => e.Sequence).ToList()))
+        var cases = new Dictionary<(string, string), CaseRun>(); // cases met in this run that later pages must respect
+        long after = 0;
+        var more = true;
+        while (more && !halt.IsCancellationRequested)
         {
+            IReadOnlyList<OutboxEntry> page;
             try
             {
-                await gate.WaitAsync(halt.Token).ConfigureAwait(false);
+                page = await _outbox.PendingAsync(after, PageSize, halt.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                break; // halted (credentials refused, storage failed, the host stopping): the rest stay pending
+                break;
+            }
+            catch (OutboxUnavailableException ex)
+            {
+                Interlocked.CompareExchange(ref run.StorageFailure, ex, null);
+                halt.Cancel();
+                break;
             }
 
-            workers.Add(Task.Run(async () =>
+            more = page.Count == PageSize;
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            after = page[page.Count - 1].Sequence;
+            foreach (var versions in page.GroupBy(e => (e.OrganisationCode, e.LocalRecordId)).Select(g => g.OrderBy(e => e.Sequence).ToList()))
             {
                 try
                 {
-                    await SendCaseAsync(versions, run, halt, cancellationToken).ConfigureAwait(false);
+                    await gate.WaitAsync(halt.Token).ConfigureAwait(false);
                 }
-                finally
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    gate.Release();
+                    more = false;
+                    break; // halted (credentials refused, storage failed, the host stopping): the rest stay pending
                 }
-            }, CancellationToken.None));
+
+                var id = (versions[0].OrganisationCode, versions[0].LocalRecordId);
+                var caseRun = cases.TryGetValue(id, out var met) ? met : cases[id] = new CaseRun();
+                var earlier = caseRun.Tail; // the case's versions on an earlier page, perhaps still being sent
+                caseRun.Tail = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await earlier.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                        await SendCaseAsync(versions, caseRun, run, halt, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }, CancellationToken.None);
+                workers.Add(caseRun.Tail);
+            }
+
+            // Forget what finished cleanly, so a long drain holds neither documents nor one record per case; a case
+            // left waiting or withdrawn is remembered, so its versions on later pages wait or settle with it.
+            workers.RemoveAll(t => t.Status == TaskStatus.RanToCompletion);
+            foreach (var done in cases.Where(c => c.Value.Tail.Status == TaskStatus.RanToCompletion && !c.Value.Held && !c.Value.Withdrawn).Select(c => c.Key).ToList())
+            {
+                cases.Remove(done);
+            }
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -202,24 +274,48 @@ public sealed class BatchSubmitter
             Pending = counts.Pending,
             Unauthorized = run.Unauthorized,
             Refused = run.Refused.OrderBy(e => e.Sequence).ToList(),
-            HoldBack = run.HoldBackRemaining(_time),
+            HoldBack = run.BackPressure.Remaining,
         };
     }
 
     /// <summary>
     /// The versions of one case, in order, each amending the registry version the previous one was stored as (the last
-    /// this outbox stored, to begin with); stops at the first that must wait (the later ones wait with it).
+    /// this outbox stored, to begin with); stops at the first that must wait (the later ones wait with it, those on
+    /// later pages too).
     /// </summary>
-    private async Task SendCaseAsync(List<OutboxEntry> versions, Run run, CancellationTokenSource halt, CancellationToken cancellationToken)
+    private async Task SendCaseAsync(List<OutboxEntry> versions, CaseRun caseRun, Run run, CancellationTokenSource halt, CancellationToken cancellationToken)
     {
         var finished = 0; // versions of this case reported to progress
         var last = SubmissionStatus.TransientFailure;
         try
         {
+            if (caseRun.Held || halt.IsCancellationRequested)
+            {
+                return; // an earlier version of the case waits for the next run: so do these
+            }
+
+            if (caseRun.Withdrawn)
+            {
+                // Queued after the case's withdrawal was recorded, on a later page: settled with it, never sent.
+                foreach (var entry in versions)
+                {
+                    if (!await RefuseAsync(run, halt, entry, OutboxState.Withdrawn, SubmissionStatus.Withdrawn, WithdrawnReason).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    Interlocked.Increment(ref run.Withdrawn);
+                    run.Report(1, SubmissionStatus.Withdrawn);
+                    finished++;
+                }
+
+                return;
+            }
+
             int? basedOn;
             try
             {
-                basedOn = await BaseVersionAsync(versions[0], halt.Token).ConfigureAwait(false);
+                basedOn = caseRun.BasedOn ?? await _outbox.LatestStoredVersionAsync(versions[0].OrganisationCode, versions[0].LocalRecordId, halt.Token).ConfigureAwait(false);
             }
             catch (OutboxUnavailableException ex)
             {
@@ -231,23 +327,13 @@ public sealed class BatchSubmitter
             for (var next = 0; next < versions.Count && !halt.IsCancellationRequested; next++)
             {
                 var entry = versions[next];
-                await run.WaitForBackPressureAsync(_time, halt.Token).ConfigureAwait(false);
-                Submission? submission;
-                try
-                {
-                    submission = JsonSerializer.Deserialize(entry.Body, RegistryJsonContext.Default.Submission);
-                }
-                catch (JsonException)
-                {
-                    submission = null;
-                }
-
-                if (submission is null)
+                await run.BackPressure.WaitAsync(halt.Token).ConfigureAwait(false);
+                if (entry.Body.Length == 0)
                 {
                     Interlocked.Increment(ref run.Rejected);
                     run.Report(1, SubmissionStatus.Rejected);
                     finished++;
-                    if (!await RefuseAsync(run, halt, entry, OutboxState.Rejected, SubmissionStatus.Rejected, "the queued body is not a submission").ConfigureAwait(false))
+                    if (!await RefuseAsync(run, halt, entry, OutboxState.Rejected, SubmissionStatus.Rejected, "the queued body is empty").ConfigureAwait(false))
                     {
                         return;
                     }
@@ -255,10 +341,12 @@ public sealed class BatchSubmitter
                     continue;
                 }
 
+                // The bytes, key and hash recorded when the version was queued: sent as they are, never serialised again.
+                var prepared = new PreparedSubmission(entry.Body, entry.OrganisationCode, entry.LocalRecordId, entry.IdempotencyKey, entry.ContentHash, entry.RecordUpdatedAt);
                 SubmissionResult result;
                 try
                 {
-                    result = await _client.SubmitAsync(submission, new SubmitOptions { BasedOnVersion = basedOn }, cancellationToken).ConfigureAwait(false);
+                    result = await _client.SubmitAsync(prepared, new SubmitOptions { BasedOnVersion = basedOn }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RegistryException ex)
                 {
@@ -271,6 +359,7 @@ public sealed class BatchSubmitter
                 if (result.IsStored && result.Receipt is { } stored)
                 {
                     basedOn = stored.Version; // the next version of the case amends this one
+                    caseRun.BasedOn = basedOn;
                 }
 
                 var (goOn, settled) = await SettleAsync(entry, versions, next, result, run, halt).ConfigureAwait(false);
@@ -279,7 +368,10 @@ public sealed class BatchSubmitter
                 finished += settled;
                 if (!goOn)
                 {
-                    return; // settled the rest (withdrawn), or left them waiting behind this one
+                    // Settled the rest (withdrawn), or left them waiting behind this one.
+                    caseRun.Withdrawn = result.Status == SubmissionStatus.Withdrawn;
+                    caseRun.Held = !caseRun.Withdrawn;
+                    return;
                 }
             }
         }
@@ -291,6 +383,7 @@ public sealed class BatchSubmitter
         {
             if (finished < versions.Count)
             {
+                caseRun.Held |= !caseRun.Withdrawn;
                 run.Report(versions.Count - finished, last);
             }
         }
@@ -333,7 +426,7 @@ public sealed class BatchSubmitter
                 var settled = 0;
                 for (var i = index; i < versions.Count; i++)
                 {
-                    if (!await RefuseAsync(run, halt, versions[i], OutboxState.Withdrawn, SubmissionStatus.Withdrawn, "the registry's case was withdrawn; it can never be re-created").ConfigureAwait(false))
+                    if (!await RefuseAsync(run, halt, versions[i], OutboxState.Withdrawn, SubmissionStatus.Withdrawn, WithdrawnReason).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -361,7 +454,7 @@ public sealed class BatchSubmitter
             default:
                 if (result.RetryAfter is { } retryAfter)
                 {
-                    run.HoldBack(_time, retryAfter);
+                    run.BackPressure.HoldFor(retryAfter);
                 }
 
                 await RecordAsync(run, halt, key, () => _outbox.MarkAttemptFailedAsync(key, Reason(TransientReason(result), result), CancellationToken.None)).ConfigureAwait(false);
@@ -402,21 +495,7 @@ public sealed class BatchSubmitter
         _ => result.Detail ?? (result.HttpStatus is { } status ? $"HTTP {status}" : "no response"),
     };
 
-    /// <summary>The registry version the outbox last stored for the case, which the first version sent in this run amends.</summary>
-    private async Task<int?> BaseVersionAsync(OutboxEntry first, CancellationToken cancellationToken)
-    {
-        var history = await _outbox.HistoryAsync(first.OrganisationCode, first.LocalRecordId, cancellationToken).ConfigureAwait(false);
-        int? basedOn = null;
-        foreach (var version in history)
-        {
-            if (version.Sequence < first.Sequence && version.State == OutboxState.Stored && version.RegistryVersion is { } stored)
-            {
-                basedOn = stored;
-            }
-        }
-
-        return basedOn;
-    }
+    private const string WithdrawnReason = "the registry's case was withdrawn; it can never be re-created";
 
     private static string StaleReason(SubmissionResult result) =>
         $"the registry holds newer content of the case{(result.CurrentVersion is { } v ? $" (version {v.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "")}; " +
@@ -434,8 +513,17 @@ public sealed class BatchSubmitter
     private static string Reason(string what, SubmissionResult result) =>
         result.Attempts > 1 ? $"{what} (after {result.Attempts} HTTP attempts)" : what;
 
+    /// <summary>Where one case stands in a drain, for its versions on later pages.</summary>
+    private sealed class CaseRun
+    {
+        public Task Tail = Task.CompletedTask;
+        public volatile bool Held;
+        public volatile bool Withdrawn;
+        public int? BasedOn;
+    }
+
     /// <summary>The shared state of one drain.</summary>
-    private sealed class Run(int total, IProgress<SubmitProgress>? progress)
+    private sealed class Run(int total, IProgress<SubmitProgress>? progress, TimeProvider time)
     {
         public int Created;
         public int Amended;
@@ -450,41 +538,16 @@ public sealed class BatchSubmitter
         public readonly ConcurrentDictionary<string, SubmissionResult> Unrecorded = new(StringComparer.Ordinal);
         public readonly ConcurrentBag<OutboxEntry> Refused = [];
         private int _done;
-        private long _resumeAt; // TimeProvider timestamp before which no worker sends (shared back-pressure); 0 when not held
+
+        /// <summary>The Retry-After hold every worker of the drain waits out before sending.</summary>
+        public RegistryBackPressure BackPressure { get; } = new(time);
 
         public Action<OutboxEntry, SubmissionResult>? Settled { get; init; }
 
-        public TimeSpan HoldBackRemaining(TimeProvider time)
+        public void Report(int versions, SubmissionStatus status)
         {
-            var wait = Interlocked.Read(ref _resumeAt) - time.GetTimestamp();
-            return wait > 0 ? TimeSpan.FromSeconds((double)wait / time.TimestampFrequency) : TimeSpan.Zero;
-        }
-
-        public void Report(int versions, SubmissionStatus status) =>
-            progress?.Report(new SubmitProgress { Done = Interlocked.Add(ref _done, versions), Total = total, Last = status });
-
-        public void HoldBack(TimeProvider time, TimeSpan retryAfter)
-        {
-            var until = time.GetTimestamp() + (long)(retryAfter.TotalSeconds * time.TimestampFrequency);
-            long current;
-            do
-            {
-                current = Interlocked.Read(ref _resumeAt);
-                if (current >= until)
-                {
-                    return;
-                }
-            }
-            while (Interlocked.CompareExchange(ref _resumeAt, until, current) != current);
-        }
-
-        public async Task WaitForBackPressureAsync(TimeProvider time, CancellationToken cancellationToken)
-        {
-            var wait = Interlocked.Read(ref _resumeAt) - time.GetTimestamp();
-            if (wait > 0)
-            {
-                await TimeProviderDelay.Delay(time, TimeSpan.FromSeconds((double)wait / time.TimestampFrequency), cancellationToken).ConfigureAwait(false);
-            }
+            var done = Interlocked.Add(ref _done, versions);
+            progress?.Report(new SubmitProgress { Done = done, Total = Math.Max(total, done), Last = status });
         }
     }
 }

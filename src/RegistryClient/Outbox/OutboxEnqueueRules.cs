@@ -3,7 +3,7 @@ namespace RegistryClient.Outbox;
 /// <summary>
 /// Whether a new version of a case joins the outbox, by the registry's own rules (DESIGN "A case only moves forward"),
 /// so an outbox never queues what the registry would refuse as stale. For implementers of
-/// <see cref="ISubmissionOutbox"/>: call it inside the enqueue's transaction with the case's versions that count.
+/// <see cref="SubmissionOutbox"/>: call it inside the enqueue's transaction with the case's versions that count.
 /// </summary>
 public static class OutboxEnqueueRules
 {

@@ -130,24 +130,10 @@ public sealed class RegistryHealthCheckTests : IDisposable
     }
 
     /// <summary>An outbox on a full disk: reads work, recording the registry's answer does not.</summary>
-    private sealed class FullDiskOutbox(RegistryClient.Outbox.ISubmissionOutbox inner) : RegistryClient.Outbox.ISubmissionOutbox
+    private sealed class FullDiskOutbox(RegistryClient.Outbox.SubmissionOutbox inner) : RegistryClient.Outbox.DelegatingSubmissionOutbox(inner)
     {
-        public Task<RegistryClient.Outbox.OutboxEnqueueResult> EnqueueAsync(RegistryClient.Outbox.OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
-
-        public Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) => inner.PendingAsync(limit, cancellationToken);
-
-        public Task<IReadOnlyList<RegistryClient.Outbox.OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public Task MarkStoredAsync(string idempotencyKey, RegistryClient.Http.SubmissionStatus outcome, RegistryClient.Http.SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
+        public override Task MarkStoredAsync(string idempotencyKey, RegistryClient.Http.SubmissionStatus outcome, RegistryClient.Http.SubmissionReceipt receipt, CancellationToken cancellationToken = default) =>
             throw new RegistryClient.Outbox.OutboxUnavailableException(RegistryClient.Outbox.OutboxProblem.Full, "outbox.db", "The outbox outbox.db is on a full disk; free space.");
-
-        public Task MarkRefusedAsync(string idempotencyKey, RegistryClient.Outbox.OutboxState state, RegistryClient.Http.SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) => inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
-
-        public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) => inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
-
-        public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) => inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
-
-        public Task<RegistryClient.Outbox.OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
     }
 
     [Fact]

@@ -201,7 +201,7 @@ public sealed class BatchSubmitterTests : IDisposable
         var summary = await submitter.DrainAsync(concurrency: 1);
 
         Assert.Equal((2, 1), (summary.Created, summary.Pending));
-        Assert.Equal("unexpected answer: the registry answered HTTP 418, which the API does not list", Assert.Single(await outbox.PendingAsync(10)).LastError);
+        Assert.Equal("unexpected answer: the registry answered HTTP 418, which the API does not list", Assert.Single(await outbox.PendingAsync(0, 10)).LastError);
     }
 
     internal static SubmissionResult Stored(Submission submission, SubmissionStatus status, int version = 1) => RegistryModelFactory.SubmissionResult(
@@ -234,6 +234,8 @@ public sealed class BatchSubmitterTests : IDisposable
     /// <summary>A client whose answers a test scripts: the public virtual API, as a consumer's own tests would mock it.</summary>
     internal sealed class ScriptedClient(Func<Submission, Task<SubmissionResult>> answer) : VenousRegistryClient
     {
-        public override Task<SubmissionResult> SubmitAsync(Submission submission, SubmitOptions options, CancellationToken cancellationToken = default) => answer(submission);
+        // The drain sends the outbox's stored bytes: the overload a consumer's double of the client overrides for a drain.
+        public override Task<SubmissionResult> SubmitAsync(PreparedSubmission submission, SubmitOptions options, CancellationToken cancellationToken = default) =>
+            answer(SubmissionJson.Deserialize(submission.Body.Span));
     }
 }

@@ -58,7 +58,7 @@ public sealed class OutboxStorageTests : IDisposable
         Assert.Equal(v1.Sequence, again.Entry.Sequence);
         Assert.Equal(OutboxEnqueueOutcome.Duplicate, latestAgain.Outcome);
         Assert.Equal(OutboxState.Stored, latestAgain.Entry.State);
-        Assert.Empty(await outbox.PendingAsync(10));
+        Assert.Empty(await outbox.PendingAsync(0, 10));
         var history = await outbox.HistoryAsync(first.Submitter.OrganisationCode, first.LocalRecordId);
         Assert.Equal([(SubmissionStatus.Created, 1), (SubmissionStatus.Amended, 2)], history.Select(v => (v.Outcome!.Value, v.RegistryVersion!.Value)));
     }
@@ -72,7 +72,7 @@ public sealed class OutboxStorageTests : IDisposable
         clock.Advance(TimeSpan.FromHours(2));
         await outbox.MarkAttemptFailedAsync(entry.IdempotencyKey, "network error");
 
-        var stored = Assert.Single(await outbox.PendingAsync(1));
+        var stored = Assert.Single(await outbox.PendingAsync(0, 1));
         Assert.Equal(clock.Start, stored.EnqueuedAt);
         Assert.Equal(clock.Start.AddHours(2), stored.UpdatedAt);
     }
@@ -173,7 +173,7 @@ public sealed class OutboxStorageTests : IDisposable
 
             var history = await outbox.HistoryAsync("RJ1", first.LocalRecordId);
             Assert.Equal([(OutboxState.Stored, 0), (OutboxState.Withdrawn, 0)], history.Select(v => (v.State, v.Body.Length)));
-            Assert.Single(await outbox.PendingAsync(10)); // only the kept case is still to send
+            Assert.Single(await outbox.PendingAsync(0, 10)); // only the kept case is still to send
         }
 
         SqliteConnection.ClearAllPools();

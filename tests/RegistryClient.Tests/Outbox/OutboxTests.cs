@@ -69,7 +69,7 @@ public sealed class OutboxTests : IDisposable
         var summary = await submitter.DrainAsync(concurrency: 1);
 
         Assert.Equal(1, summary.Pending);
-        var entry = Assert.Single(await outbox.PendingAsync(10));
+        var entry = Assert.Single(await outbox.PendingAsync(0, 10));
         Assert.Equal(1, entry.Attempts);
         Assert.False(string.IsNullOrWhiteSpace(entry.LastError));
     }
@@ -141,39 +141,30 @@ public sealed class OutboxTests : IDisposable
     }
 
     /// <summary>An outbox whose disk is full after a number of receipts: it refuses writes as SQLite would (SQLITE_FULL).</summary>
-    private sealed class FillingOutbox(ISubmissionOutbox inner, int storedBeforeFull) : ISubmissionOutbox
+    private sealed class FillingOutbox(SubmissionOutbox inner, int storedBeforeFull) : DelegatingSubmissionOutbox(inner)
     {
         private int _stored;
 
         public bool Full { get; set; }
 
-        public Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.EnqueueAsync(entry, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default) => inner.PendingAsync(limit, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            inner.HistoryAsync(organisationCode, localRecordId, cancellationToken);
-
-        public Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
+        public override Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _stored) > storedBeforeFull && _stored <= storedBeforeFull + 1)
             {
                 Full = true;
             }
 
-            return Full ? Task.FromException(DiskFull()) : inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
+            return Full ? Task.FromException(DiskFull()) : Inner.MarkStoredAsync(idempotencyKey, outcome, receipt, cancellationToken);
         }
 
-        public Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException(DiskFull()) : inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
+        public override Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException(DiskFull()) : Inner.MarkRefusedAsync(idempotencyKey, state, outcome, reason, cancellationToken);
 
-        public Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException(DiskFull()) : inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
+        public override Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException(DiskFull()) : Inner.MarkAttemptFailedAsync(idempotencyKey, reason, cancellationToken);
 
-        public Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-        public Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
-            Full ? Task.FromException<int>(DiskFull()) : inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
+        public override Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default) =>
+            Full ? Task.FromException<int>(DiskFull()) : Inner.PurgeCaseAsync(organisationCode, localRecordId, cancellationToken);
 
         private static OutboxUnavailableException DiskFull() => new(OutboxProblem.Full, "outbox.db", "The outbox outbox.db cannot record more: its disk is full.");
     }

@@ -50,7 +50,7 @@ public sealed partial class ReadmeSnippetTests
         ["Report"] = "void Report(IReadOnlyList<RegistryClient.Http.RegistryError> errors) { }",
         ["KeepForLater"] = "void KeepForLater(RegistryClient.Model.Submission later) { }",
         ["Alert"] = "void Alert(RegistryClient.Http.SubmissionStatus status, string? problemType, string? detail) { }",
-        ["OpenMyOutboxAsync"] = "Task<RegistryClient.Outbox.ISubmissionOutbox> OpenMyOutboxAsync(CancellationToken token) => null!;",
+        ["OpenMyOutboxAsync"] = "Task<RegistryClient.Outbox.SubmissionOutbox> OpenMyOutboxAsync(CancellationToken token) => null!;",
     };
 
     private static readonly string[] ImplicitUsings =

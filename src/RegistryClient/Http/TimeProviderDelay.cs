@@ -1,4 +1,4 @@
-namespace RegistryClient.Outbox;
+namespace RegistryClient.Http;
 
 /// <summary>A delay measured by an injected clock, on every target (net462 has no <c>Task.Delay(TimeSpan, TimeProvider)</c>).</summary>
 internal static class TimeProviderDelay

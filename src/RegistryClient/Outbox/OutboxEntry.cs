@@ -42,7 +42,10 @@ public sealed record OutboxEntry
     /// <summary>The version's <c>submitter.recordUpdatedAt</c>, when the source gave one: it orders the case's versions (<see cref="OutboxEnqueueRules"/>).</summary>
     public DateTimeOffset? RecordUpdatedAt { get; init; }
 
-    /// <summary>The serialised submission; empty once the case was withdrawn and its documents purged.</summary>
+    /// <summary>
+    /// The serialised submission, exactly the bytes the drain sends (<see cref="PreparedSubmission.Body"/> when queued);
+    /// an outbox stores them as given and never reads them. Empty once the case was withdrawn and its documents purged.
+    /// </summary>
     public required byte[] Body { get; init; }
 
     /// <summary>Its state.</summary>
@@ -75,7 +78,7 @@ public sealed record OutboxEntry
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>What <see cref="ISubmissionOutbox.EnqueueAsync"/> did with a version.</summary>
+/// <summary>What <see cref="SubmissionOutbox.EnqueueAsync"/> did with a version.</summary>
 public enum OutboxEnqueueOutcome
 {
     /// <summary>A new version of the case was queued.</summary>
@@ -92,7 +95,7 @@ public enum OutboxEnqueueOutcome
     Stale,
 }
 
-/// <summary>The answer of <see cref="ISubmissionOutbox.EnqueueAsync"/>.</summary>
+/// <summary>The answer of <see cref="SubmissionOutbox.EnqueueAsync"/>.</summary>
 public sealed class OutboxEnqueueResult
 {
     /// <summary>What happened.</summary>
@@ -117,53 +120,4 @@ public sealed class OutboxCounts
 
     /// <summary>Not sent because the case was withdrawn.</summary>
     public required int Withdrawn { get; init; }
-}
-
-/// <summary>
-/// A durable store-and-forward queue of case versions: each validated submission is recorded before any send, and the
-/// registry's answer after. Implementations make <see cref="EnqueueAsync"/> durable before returning and idempotent by
-/// content, keep every version of a case in enqueue order, and report a failure of their storage (corrupt, full, in
-/// use) as <see cref="OutboxUnavailableException"/>. <c>SqliteSubmissionOutbox</c> (package RegistryClient.Outbox.Sqlite)
-/// is the default.
-/// </summary>
-public interface ISubmissionOutbox
-{
-    /// <summary>
-    /// Records a version of a case unless <see cref="OutboxEnqueueRules.Decide"/> says it is a duplicate of the case's
-    /// latest version or stale; the same idempotency key again is always a duplicate.
-    /// </summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task<OutboxEnqueueResult> EnqueueAsync(OutboxEntry entry, CancellationToken cancellationToken = default);
-
-    /// <summary>The pending versions in enqueue order, at most <paramref name="limit"/> of them.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task<IReadOnlyList<OutboxEntry>> PendingAsync(int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Every version of one case the outbox holds, in enqueue order, with what the registry answered to each.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task<IReadOnlyList<OutboxEntry>> HistoryAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default);
-
-    /// <summary>Records that the registry holds the version, with its answer and receipt.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed (a full disk, say): the registry's answer is not recorded.</exception>
-    Task MarkStoredAsync(string idempotencyKey, SubmissionStatus outcome, SubmissionReceipt receipt, CancellationToken cancellationToken = default);
-
-    /// <summary>Records a permanent refusal (<see cref="OutboxState.Rejected"/> or <see cref="OutboxState.Withdrawn"/>); the version is not sent again.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task MarkRefusedAsync(string idempotencyKey, OutboxState state, SubmissionStatus outcome, string reason, CancellationToken cancellationToken = default);
-
-    /// <summary>Records a failed attempt; the version stays pending for the next run.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task MarkAttemptFailedAsync(string idempotencyKey, string reason, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Erases the stored documents of every version of one case (the case was withdrawn: its patient data must not stay
-    /// on this host), keeping the rows' keys, hashes and outcomes so a re-run recognises them; pending versions become
-    /// <see cref="OutboxState.Withdrawn"/>. Returns how many versions were purged.
-    /// </summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task<int> PurgeCaseAsync(string organisationCode, string localRecordId, CancellationToken cancellationToken = default);
-
-    /// <summary>Counts by state.</summary>
-    /// <exception cref="OutboxUnavailableException">The storage failed.</exception>
-    Task<OutboxCounts> CountAsync(CancellationToken cancellationToken = default);
 }
