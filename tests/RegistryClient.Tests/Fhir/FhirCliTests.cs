@@ -49,7 +49,9 @@ public class FhirCliTests
             // sample's deliberately bad rows make its map exit 1 after mapping the rest.
             Assert.True(exit is 0 or 1, $"registry {args[0]} exited {exit}: {stderr}");
             Assert.True(File.Exists(trace), $"registry {args[0]} wrote no EventPipe trace");
-            return Encoding.Unicode.GetString(File.ReadAllBytes(trace));
+            // The trace is binary: its UTF-16 assembly names start at even or odd offsets, so read it both ways.
+            var bytes = File.ReadAllBytes(trace);
+            return Encoding.Unicode.GetString(bytes) + "\n" + Encoding.Unicode.GetString(bytes, 1, bytes.Length - 1);
         }
 
         var validate = await LoadedAsync("validate", "validate", Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));

@@ -51,6 +51,8 @@ public sealed partial class ReadmeSnippetTests
         ["KeepForLater"] = "void KeepForLater(RegistryClient.Model.Submission later) { }",
         ["Alert"] = "void Alert(RegistryClient.Http.SubmissionStatus status, string? problemType, string? detail) { }",
         ["OpenMyOutboxAsync"] = "Task<RegistryClient.Outbox.SubmissionOutbox> OpenMyOutboxAsync(CancellationToken token) => null!;",
+        ["CreateEmptyOutboxAsync"] = "Task<RegistryClient.Outbox.SubmissionOutbox> CreateEmptyOutboxAsync(CancellationToken token) => null!;",
+        ["ReopenOutboxAsync"] = "Task<RegistryClient.Outbox.SubmissionOutbox> ReopenOutboxAsync(RegistryClient.Outbox.SubmissionOutbox outbox, CancellationToken token) => null!;",
     };
 
     private static readonly string[] ImplicitUsings =
