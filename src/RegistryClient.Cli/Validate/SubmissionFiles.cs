@@ -175,7 +175,9 @@ internal static class SubmissionFiles
         }
     }
 
-    private static string Display(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path).Replace('\\', '/');
+    /// <summary>A found file as the user would name it: under a relative directory relative to here, under an absolute one absolute (never a "../../" path they did not type).</summary>
+    private static string Display(string path) =>
+        (Path.IsPathRooted(path) ? path : Path.GetRelativePath(Environment.CurrentDirectory, path)).Replace('\\', '/');
 
     private static string Shown(string path) => OutputText.ForLine(Display(path));
 }

@@ -202,6 +202,20 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_AnAbsoluteDirectory_NamesTheFilesFoundInIt_UnderThatAbsolutePath()
+    {
+        var folder = Path.Combine(_temp, "exports");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "broken.json"), "{");
+
+        var (exit, stdout, _) = await CliRunner.RunAsync("validate", folder);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"{Path.Combine(folder, "broken.json")}:1:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("../", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_MissingFile_WithTheReportInAFile_IsAlsoNamedOnceOnStderr()
     {
         var typed = Path.Combine(_temp, "absent.json");
