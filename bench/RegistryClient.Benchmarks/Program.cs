@@ -8,7 +8,9 @@ return args switch
     ["mapping-generate", var directory, var rows] => MappingScale.Generate(directory, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     ["hostile-workbooks", var directory] => HostileWorkbookSet.Write(directory),
     ["workbook-scan", var workbook] => HostileWorkbookSet.Scan(workbook),
+    ["mapping-generate", var directory, var rows, "--csv-only"] => MappingScale.Generate(directory, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), generateWorkbook: false),
     ["mapping-phases", var profile, var input] => await MappingScale.PhasesAsync(profile, input),
+    ["mapping-read", var profile, var input] => await MappingScale.ReadOnlyAsync(profile, input),
     _ => Run(args),
 };
 
