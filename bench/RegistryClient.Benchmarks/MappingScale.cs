@@ -211,6 +211,7 @@ internal static class MappingScale
         long read = 0, collect = 0, convert = 0, derive = 0, write = 0;
         long aRead = 0, aCollect = 0, aConvert = 0, aWrite = 0, bytes = GC.GetAllocatedBytesForCurrentThread();
         var writer = new DocumentWriter();
+        var pool = new InstancePool();
         var episodes = 0;
         var mark = Stopwatch.GetTimestamp();
         using var input = File.OpenRead(inputPath);
@@ -230,13 +231,14 @@ internal static class MappingScale
             var episode = new Episode(row, plan, context!);
             var collected = Stopwatch.GetTimestamp();
             var b1 = GC.GetAllocatedBytesForCurrentThread();
-            episode.Convert();
+            episode.Convert(pool);
             var converted = Stopwatch.GetTimestamp();
             var b2 = GC.GetAllocatedBytesForCurrentThread();
             episode.Derive();
             var derived = Stopwatch.GetTimestamp();
             var b3 = GC.GetAllocatedBytesForCurrentThread();
             episodes += writer.Write(episode) is null ? 0 : 1;
+            pool.ReturnAll();
             bytes = GC.GetAllocatedBytesForCurrentThread();
             (aCollect, aConvert, aWrite) = (aCollect + b1 - b0, aConvert + b3 - b1, aWrite + bytes - b3);
             mark = Stopwatch.GetTimestamp();

@@ -60,7 +60,8 @@ internal static class MapCommand
                     return ExitCodes.UsageOrInput;
                 }
 
-                results = ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken);
+                // Each document is written out before the next is asked for, so the mapper may reuse their memory.
+                results = ProfileMapper.MapFileForWritingAsync(profile, inputPath, cancellationToken);
             }
 
             int mapped = 0, failed = 0, rows = 0;

@@ -16,14 +16,21 @@ internal sealed class DocumentWriter
     public DocumentWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>The episode's document as UTF-8 JSON, or null when a required field has no value (the errors say which).</summary>
-    public byte[]? Write(Episode episode)
+    public byte[]? Write(Episode episode) => WriteDocument(episode) ? _buffer.Written.ToArray() : null;
+
+    /// <summary>Writes the episode's document into the writer's buffer (<see cref="Written"/>); false when a required
+    /// field has no value (the errors say which).</summary>
+    public bool WriteDocument(Episode episode)
     {
         _buffer.Reset();
         _json.Reset(_buffer);
         WriteObject(episode.Plan.Episode.Root, episode.Root, episode, default);
         _json.Flush();
-        return episode.Errors.Count > 0 ? null : _buffer.Written.ToArray();
+        return episode.Errors.Count == 0;
     }
+
+    /// <summary>The document <see cref="WriteDocument"/> wrote last, until the next.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.Written;
 
     private void WriteObject(ObjectNode node, Instance instance, Episode episode, ElementAt at)
     {
@@ -84,9 +91,9 @@ internal sealed class DocumentWriter
 
                 if (array.TakesFollowUpRows)
                 {
-                    foreach (var followUp in episode.FollowUps)
+                    for (var i = 0; i < episode.FollowUps.Count; i++)
                     {
-                        WriteObject(episode.Plan.FollowUp!.Root, followUp, episode, new ElementAt(array, index++));
+                        WriteObject(episode.Plan.FollowUp!.Root, episode.FollowUps[i], episode, new ElementAt(array, index++));
                     }
                 }
 

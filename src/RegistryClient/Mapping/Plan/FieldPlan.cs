@@ -170,6 +170,7 @@ internal sealed class FieldPlan
         AgeAtProcedure = episode.Leaves.FirstOrDefault(l => l.Pointer == "/patient/ageAtProcedure" && l.ColumnName is null && l.Constant is null);
         DvtClass = profile.Fields.ContainsKey("/presentation/dvtClass") ? null : episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/dvtClass");
         ClotSegments = episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/clotSegments");
+        DateOfBirthFormats = profile.DateOfBirth is { } dob ? Mapping.DateFormats.Of(dob.Format, dob.Formats) : [];
         episode.Seal();
         followUp?.Seal();
         foreach (var group in groups)
@@ -197,6 +198,9 @@ internal sealed class FieldPlan
     public Leaf? DvtClass { get; }
 
     public Leaf? ClotSegments { get; }
+
+    /// <summary>The forms the date of birth column is read in.</summary>
+    public IReadOnlyList<string> DateOfBirthFormats { get; }
 
     public int DateOfBirthColumn { get; private set; } = -1;
 
