@@ -149,6 +149,62 @@ internal static class MappingScale
         return 0;
     }
 
+    /// <summary>Micro timing, on one thread by CPU time: the sample's episodes converted and written over and over
+    /// (<c>mapping-loop PROFILE INPUT [EPISODES]</c>), to compare a change to converting or writing without the noise of
+    /// reading a large file on a shared machine.</summary>
+    public static async Task<int> LoopAsync(string profilePath, string inputPath, int episodes)
+    {
+        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        var plan = FieldPlan.Compile(profile!);
+        MapContext? context = null;
+        var rows = new List<SourceRow>();
+        using (var input = File.OpenRead(inputPath))
+        {
+            await foreach (var row in RowReader.ReadAsync(input, profile!.Input, h => context!.Used, default))
+            {
+                if (row.IsHeader)
+                {
+                    context = new MapContext(inputPath, row.Values.ToArray(), plan.Bind(row.Values), "input");
+                }
+                else if (plan.RowKindColumn < 0 || row.At(plan.RowKindColumn) == profile.RowKind!.Episode)
+                {
+                    rows.Add(row.Snapshot());
+                }
+            }
+        }
+
+        var writer = new DocumentWriter();
+        var pool = new InstancePool();
+        long bytes = 0;
+        TimeSpan Run(bool write)
+        {
+            var start = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var i = 0; i < episodes; i++)
+            {
+                var episode = new Episode(rows[i % rows.Count], plan, context!);
+                episode.Convert(pool);
+                episode.Derive();
+                if (write && writer.WriteDocument(episode))
+                {
+                    bytes += writer.Written.Length;
+                }
+
+                pool.ReturnAll();
+            }
+
+            return Process.GetCurrentProcess().TotalProcessorTime - start;
+        }
+
+        Run(true); // the JIT's warm-up
+        Run(false);
+        bytes = 0;
+        var converting = Run(false);
+        var all = Run(true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{episodes:N0} episodes on one thread, by CPU time: convert and derive {converting.TotalMicroseconds / episodes:0.00} us, write {(all - converting).TotalMicroseconds / episodes:0.00} us ({bytes / episodes} bytes) per episode"));
+        return 0;
+    }
+
     /// <summary>Times reading rows only, then mapping and writing NDJSON (as <c>registry map</c> does), then mapping to typed
     /// submissions (as a library caller reading <see cref="MappingResult.Submission"/> does).</summary>
     public static async Task<int> PhasesAsync(string profilePath, string inputPath)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using RegistryClient.Mapping;
 using RegistryClient.Model;
@@ -91,6 +92,35 @@ public class MappedDocumentTests
         finally
         {
             directory.Delete(true);
+        }
+    }
+
+    [Fact]
+    public void CellText_IsWrittenAsTheJsonSerialiserEscapesIt()
+    {
+        // Every character a cell can hold in the first two Unicode blocks, alone and inside plain text, plus text
+        // beyond them: the writer's plain ASCII shortcut must never keep a character the serialiser escapes.
+        var texts = Enumerable.Range(0, 0x250).Select(c => ((char)c).ToString())
+            .SelectMany(c => new[] { c, "Boston " + c + " Scientific" })
+            .Concat(["", "Ünïcødé", "日本", "\uD83D\uDE00 emoji", "a\uD800b", "</script>", "R&D + 'quotes' \"double\" `tick`"]);
+        var buffer = new ByteBuffer();
+        var json = new DocumentJson(buffer);
+        foreach (var text in texts)
+        {
+            json.Reset();
+            json.StartArray();
+            json.String(text);
+            json.EndArray();
+
+            var expected = new ByteBuffer();
+            using (var writer = new Utf8JsonWriter(expected))
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(text);
+                writer.WriteEndArray();
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(expected.Written), Encoding.UTF8.GetString(buffer.Written));
         }
     }
 

@@ -47,7 +47,24 @@ internal abstract class PlanNode
     public int Id { get; set; }
 
     /// <summary>The node's property name in its parent object, encoded for the writer once.</summary>
-    public JsonEncodedText Name { get; set; }
+    public JsonEncodedText Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            var quoted = new byte[value.EncodedUtf8Bytes.Length + 3];
+            quoted[0] = quoted[^2] = (byte)'"';
+            quoted[^1] = (byte)':';
+            value.EncodedUtf8Bytes.CopyTo(quoted.AsSpan(1));
+            QuotedName = quoted;
+        }
+    }
+
+    /// <summary>The name as the document writes it: <c>"name":</c>.</summary>
+    public byte[] QuotedName { get; private set; } = [];
+
+    private JsonEncodedText _name;
 
     /// <summary>The node's pointer relative to its template's root ("" for the root).</summary>
     public string Pointer { get; init; } = "";
