@@ -149,6 +149,29 @@ internal static class MappingScale
         return 0;
     }
 
+    /// <summary>The mapping alone in a fresh process, as <c>registry map</c> maps (its documents written nowhere), to
+    /// tell the mapper's cost from the command's.</summary>
+    public static async Task<int> MapOnlyAsync(string profilePath, string inputPath, int passes = 1)
+    {
+        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        for (var pass = 1; pass <= passes; pass++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            long bytes = 0;
+            var owned = Environment.GetEnvironmentVariable("MAPPING_OWNED_DOCUMENTS") == "1"; // the library's path, for comparison
+            await foreach (var result in owned ? ProfileMapper.MapFileAsync(profile!, inputPath) : ProfileMapper.MapFileForWritingAsync(profile!, inputPath))
+            {
+                bytes += result.Json.Length;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"pass {pass}: mapped {bytes:N0} bytes: wall {clock.Elapsed.TotalSeconds:0.00} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s"));
+        }
+
+        return 0;
+    }
+
     /// <summary>Micro timing, on one thread by CPU time: the sample's episodes converted and written over and over
     /// (<c>mapping-loop PROFILE INPUT [EPISODES]</c>), to compare a change to converting or writing without the noise of
     /// reading a large file on a shared machine.</summary>
