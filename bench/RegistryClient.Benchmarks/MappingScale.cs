@@ -19,7 +19,7 @@ namespace RegistryClient.Benchmarks;
 /// </summary>
 internal static class MappingScale
 {
-    public static int Generate(string directory, int rows)
+    public static int Generate(string directory, int rows, bool generateWorkbook = true)
     {
         Directory.CreateDirectory(directory);
         var sample = Path.Combine(Root(), "samples", "exports", "theatre-wide-export.csv");
@@ -41,6 +41,12 @@ internal static class MappingScale
         }
 
         Console.WriteLine($"CSV: {rows:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
+        GenerateRis(directory, rows);
+        if (!generateWorkbook)
+        {
+            return 0;
+        }
+
         clock.Restart();
         using (var input = File.OpenRead(Path.Combine(directory, "wide-1m.csv")))
         using (var reader = CsvReader.Create(input, new CsvReaderOptions { Separator = ';', Encoding = encoding }, false))
@@ -64,6 +70,161 @@ internal static class MappingScale
         }
 
         Console.WriteLine($"xlsx: {rows:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    /// <summary>
+    /// The RIS shape: an episode row (PROC) followed by its follow-up rows (FU), comma separated, UTF-8. The committed
+    /// sample's episodes that map (31 of its 37: the others are its deliberate mistakes) are repeated with new episode
+    /// numbers until the file has <paramref name="rows"/> data rows, so the run measures mapping, not error reporting.
+    /// </summary>
+    private static void GenerateRis(string directory, int rows)
+    {
+        var clock = Stopwatch.StartNew();
+        var root = Root();
+        var sample = Path.Combine(root, "samples", "exports", "ris-export.csv");
+        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(Path.Combine(root, "samples", "mappings", "ris-export.profile.json")));
+        var lines = File.ReadAllLines(sample, Encoding.UTF8);
+        var episodes = new List<string[]>();
+        foreach (var result in ProfileMapper.MapFileAsync(profile!, sample).ToBlockingEnumerable())
+        {
+            if (result.IsMapped)
+            {
+                // each line without its first two fields (row kind, episode number), which the generator writes anew
+                episodes.Add(lines.Skip(result.Row - 1).Take(result.Rows).ToArray());
+            }
+        }
+
+        using var csv = new StreamWriter(Path.Combine(directory, "ris-1m.csv"), false, new UTF8Encoding(false), 1 << 16);
+        csv.NewLine = "\r\n";
+        csv.WriteLine(lines[0]);
+        var written = 0;
+        for (var e = 0; written < rows; e++)
+        {
+            var id = "RIS" + e.ToString("D8", CultureInfo.InvariantCulture);
+            foreach (var line in episodes[e % episodes.Count])
+            {
+                if (written++ == rows)
+                {
+                    break;
+                }
+
+                var first = line.IndexOf(',', StringComparison.Ordinal);
+                var second = line.IndexOf(',', first + 1);
+                csv.Write(line.AsSpan(0, first + 1));
+                csv.Write(id);
+                csv.WriteLine(line.AsSpan(second));
+            }
+        }
+
+        Console.WriteLine($"RIS CSV: {rows:N0} rows ({episodes.Count} sample episodes repeated) in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>The read-only pass alone (rows read and their used columns decoded, nothing mapped): the floor a mapping
+    /// is measured against. Prints one line: <c>read ROWS rows wall SECONDS cpu SECONDS</c>.</summary>
+    public static async Task<int> ReadOnlyAsync(string profilePath, string inputPath)
+    {
+        var (profile, errors) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        if (profile is null)
+        {
+            Console.Error.WriteLine(string.Join("\n", errors));
+            return 2;
+        }
+
+        var plan = FieldPlan.Compile(profile);
+        bool[]? used = null;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var rows = -1; // the header is not a data row
+        using (var input = File.OpenRead(inputPath))
+        {
+            await foreach (var row in RowReader.ReadAsync(input, profile.Input, h => used ??= plan.Bind(h), default))
+            {
+                rows++;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"read {rows} rows wall {clock.Elapsed.TotalSeconds:0.000} cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.000}"));
+        return 0;
+    }
+
+    /// <summary>The mapping alone in a fresh process, as <c>registry map</c> maps (its documents written nowhere), to
+    /// tell the mapper's cost from the command's.</summary>
+    public static async Task<int> MapOnlyAsync(string profilePath, string inputPath, int passes = 1)
+    {
+        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        for (var pass = 1; pass <= passes; pass++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            long bytes = 0;
+            var owned = Environment.GetEnvironmentVariable("MAPPING_OWNED_DOCUMENTS") == "1"; // the library's path, for comparison
+            await foreach (var result in owned ? ProfileMapper.MapFileAsync(profile!, inputPath) : ProfileMapper.MapFileForWritingAsync(profile!, inputPath))
+            {
+                bytes += result.Json.Length;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"pass {pass}: mapped {bytes:N0} bytes: wall {clock.Elapsed.TotalSeconds:0.00} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Micro timing, on one thread by CPU time: the sample's episodes converted and written over and over
+    /// (<c>mapping-loop PROFILE INPUT [EPISODES]</c>), to compare a change to converting or writing without the noise of
+    /// reading a large file on a shared machine.</summary>
+    public static async Task<int> LoopAsync(string profilePath, string inputPath, int episodes)
+    {
+        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        var plan = FieldPlan.Compile(profile!);
+        MapContext? context = null;
+        var rows = new List<SourceRow>();
+        using (var input = File.OpenRead(inputPath))
+        {
+            await foreach (var row in RowReader.ReadAsync(input, profile!.Input, h => context!.Used, default))
+            {
+                if (row.IsHeader)
+                {
+                    context = new MapContext(inputPath, row.Values.ToArray(), plan.Bind(row.Values), "input");
+                }
+                else if (plan.RowKindColumn < 0 || row.At(plan.RowKindColumn) == profile.RowKind!.Episode)
+                {
+                    rows.Add(row.Snapshot());
+                }
+            }
+        }
+
+        var writer = new DocumentWriter();
+        var pool = new InstancePool();
+        long bytes = 0;
+        TimeSpan Run(bool write)
+        {
+            var start = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var i = 0; i < episodes; i++)
+            {
+                var episode = new Episode(rows[i % rows.Count], plan, context!);
+                episode.Convert(pool);
+                episode.Derive();
+                if (write && writer.WriteDocument(episode))
+                {
+                    bytes += writer.Written.Length;
+                }
+
+                pool.ReturnAll();
+            }
+
+            return Process.GetCurrentProcess().TotalProcessorTime - start;
+        }
+
+        Run(true); // the JIT's warm-up
+        Run(false);
+        bytes = 0;
+        var converting = Run(false);
+        var all = Run(true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{episodes:N0} episodes on one thread, by CPU time: convert and derive {converting.TotalMicroseconds / episodes:0.00} us, write {(all - converting).TotalMicroseconds / episodes:0.00} us ({bytes / episodes} bytes) per episode"));
         return 0;
     }
 
@@ -127,7 +288,9 @@ internal static class MappingScale
         var plan = FieldPlan.Compile(profile);
         MapContext? context = null;
         long read = 0, collect = 0, convert = 0, derive = 0, write = 0;
+        long aRead = 0, aCollect = 0, aConvert = 0, aWrite = 0, bytes = GC.GetAllocatedBytesForCurrentThread();
         var writer = new DocumentWriter();
+        var pool = new InstancePool();
         var episodes = 0;
         var mark = Stopwatch.GetTimestamp();
         using var input = File.OpenRead(inputPath);
@@ -135,6 +298,8 @@ internal static class MappingScale
         {
             var now = Stopwatch.GetTimestamp();
             read += now - mark;
+            var b0 = GC.GetAllocatedBytesForCurrentThread();
+            aRead += b0 - bytes;
             if (row.IsHeader)
             {
                 context = new MapContext(inputPath, row.Values.ToArray(), plan.Bind(row.Values), "windows-1252");
@@ -144,23 +309,30 @@ internal static class MappingScale
 
             var episode = new Episode(row, plan, context!);
             var collected = Stopwatch.GetTimestamp();
-            episode.Convert();
+            var b1 = GC.GetAllocatedBytesForCurrentThread();
+            episode.Convert(pool);
             var converted = Stopwatch.GetTimestamp();
+            var b2 = GC.GetAllocatedBytesForCurrentThread();
             episode.Derive();
             var derived = Stopwatch.GetTimestamp();
+            var b3 = GC.GetAllocatedBytesForCurrentThread();
             episodes += writer.Write(episode) is null ? 0 : 1;
+            pool.ReturnAll();
+            bytes = GC.GetAllocatedBytesForCurrentThread();
+            (aCollect, aConvert, aWrite) = (aCollect + b1 - b0, aConvert + b3 - b1, aWrite + bytes - b3);
             mark = Stopwatch.GetTimestamp();
             (collect, convert, derive, write) = (collect + collected - now, convert + converted - collected, derive + derived - converted, write + mark - derived);
         }
 
         double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / episodes;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"one thread, per episode ({episodes:N0}): read {Us(read):0.0} us, copy the row {Us(collect):0.0} us, convert cells {Us(convert):0.0} us, derive age and DVT class {Us(derive):0.0} us, write JSON {Us(write):0.0} us"));
+            $"one thread, per episode ({episodes:N0}): read {Us(read):0.0} us, copy the row {Us(collect):0.0} us, convert cells {Us(convert):0.0} us, derive age and DVT class {Us(derive):0.0} us, write JSON {Us(write):0.0} us; allocated per episode: read {aRead / episodes} B, copy {aCollect / episodes} B, convert and derive {aConvert / episodes} B, write {aWrite / episodes} B"));
         _cpu = Process.GetCurrentProcess().TotalProcessorTime;
     }
 
     private static TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
     private static TimeSpan _paused = GC.GetTotalPauseDuration();
+    private static long _allocated = GC.GetTotalAllocatedBytes();
     private static int _gen0 = GC.CollectionCount(0), _gen1 = GC.CollectionCount(1), _gen2 = GC.CollectionCount(2);
 
     /// <summary>Wall time and CPU time (the machine is shared, so rows per CPU second is the steadier figure).</summary>
@@ -170,10 +342,12 @@ internal static class MappingScale
         var cpu = (cpuNow - _cpu).TotalSeconds;
         _cpu = cpuNow;
         var paused = GC.GetTotalPauseDuration() - _paused;
+        var allocated = GC.GetTotalAllocatedBytes() - _allocated;
+        _allocated = GC.GetTotalAllocatedBytes();
         var (gen0, gen1, gen2) = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
         (_paused, _gen0, _gen1, _gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{phase,-38} {rows,10:N0} rows  wall {elapsed.TotalSeconds,6:0.00} s ({rows / elapsed.TotalSeconds,8:N0} rows/s)  cpu {cpu,6:0.00} s ({rows / cpu,8:N0} rows/cpu-s)  GC paused {paused.TotalSeconds:0.00} s ({gen0}/{gen1}/{gen2} gen0/1/2)"));
+            $"{phase,-38} {rows,10:N0} rows  wall {elapsed.TotalSeconds,6:0.00} s ({rows / elapsed.TotalSeconds,8:N0} rows/s)  cpu {cpu,6:0.00} s ({rows / cpu,8:N0} rows/cpu-s)  GC paused {paused.TotalSeconds:0.00} s ({gen0}/{gen1}/{gen2} gen0/1/2), {allocated / Math.Max(1, rows)} B allocated/row"));
     }
 
     private static string Root()

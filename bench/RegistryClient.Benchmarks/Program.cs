@@ -8,7 +8,12 @@ return args switch
     ["mapping-generate", var directory, var rows] => MappingScale.Generate(directory, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     ["hostile-workbooks", var directory] => HostileWorkbookSet.Write(directory),
     ["workbook-scan", var workbook] => HostileWorkbookSet.Scan(workbook),
+    ["mapping-generate", var directory, var rows, "--csv-only"] => MappingScale.Generate(directory, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), generateWorkbook: false),
     ["mapping-phases", var profile, var input] => await MappingScale.PhasesAsync(profile, input),
+    ["mapping-read", var profile, var input] => await MappingScale.ReadOnlyAsync(profile, input),
+    ["mapping-map", var profile, var input] => await MappingScale.MapOnlyAsync(profile, input),
+    ["mapping-map", var profile, var input, var passes] => await MappingScale.MapOnlyAsync(profile, input, int.Parse(passes, System.Globalization.CultureInfo.InvariantCulture)),
+    ["mapping-loop", var profile, var input, var episodes] => await MappingScale.LoopAsync(profile, input, int.Parse(episodes, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };
 

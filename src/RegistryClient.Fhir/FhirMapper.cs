@@ -120,7 +120,7 @@ public static class FhirMapper
                 if (full)
                 {
                     full = false;
-                    done.AddRange((await finisher.RotateAsync(cancellationToken).ConfigureAwait(false)).Select(r => Locate(r, pending.Dequeue())));
+                    done.AddRange((await finisher.RotateAsync(cancellationToken).ConfigureAwait(false)).SelectMany(b => b.Results).Select(r => Locate(r, pending.Dequeue())));
                 }
 
                 if (outcome is null)
@@ -174,7 +174,7 @@ public static class FhirMapper
             }
         }
 
-        foreach (var result in await finisher.DrainAsync().ConfigureAwait(false))
+        foreach (var result in (await finisher.DrainAsync().ConfigureAwait(false)).SelectMany(b => b.Results))
         {
             yield return Locate(result, pending.Dequeue());
         }

@@ -60,7 +60,8 @@ internal static class MapCommand
                     return ExitCodes.UsageOrInput;
                 }
 
-                results = ProfileMapper.MapFileAsync(profile, inputPath, cancellationToken);
+                // Each document is written out before the next is asked for, so the mapper may reuse their memory.
+                results = ProfileMapper.MapFileForWritingAsync(profile, inputPath, cancellationToken);
             }
 
             int mapped = 0, failed = 0, rows = 0;
@@ -89,7 +90,7 @@ internal static class MapCommand
                         }
                         else
                         {
-                            (sink ??= new NdjsonFile(outputPath)).Write(result.Json.Span);
+                            await (sink ??= new NdjsonFile(outputPath)).WriteAsync(result.Json);
                         }
 
                         continue;
@@ -100,6 +101,11 @@ internal static class MapCommand
                     {
                         await stderr.WriteLineAsync($"{error.Source}:{error.Row}:{Column(error)}: error: {error.Message}");
                     }
+                }
+
+                if (sink is not null)
+                {
+                    await sink.CompleteAsync(); // inside the try: a failed write is reported like a failed read
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CsvHelper.CsvFormatException)
@@ -115,7 +121,10 @@ internal static class MapCommand
             }
             finally
             {
-                sink?.Dispose();
+                if (sink is not null)
+                {
+                    await sink.DisposeAsync();
+                }
             }
 
             await stdout.FlushAsync(cancellationToken);
@@ -148,17 +157,73 @@ internal static class MapCommand
 
     private static string Column(MappingError error) => error.Column.Length == 0 ? "*" : error.Column;
 
-    /// <summary>Writes the mapped documents as they are (UTF-8 JSON, one per line) straight into the file.</summary>
-    private sealed class NdjsonFile(string path) : IDisposable
+    /// <summary>
+    /// Writes the mapped documents as they are (UTF-8 JSON, one per line) into the file, a 1 MiB block at a time on a
+    /// second thread: copying each document into the block is all the mapping's reading thread does, so the kernel's
+    /// copying of the output into the file (gigabytes for a large export) runs beside the reading instead of after it.
+    /// </summary>
+    private sealed class NdjsonFile(string path) : IAsyncDisposable
     {
-        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        private const int BlockSize = 1 << 20;
+        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        private byte[] _block = new byte[BlockSize];
+        private byte[] _spare = new byte[BlockSize];
+        private int _used;
+        private Task _writing = Task.CompletedTask;
 
-        public void Write(ReadOnlySpan<byte> json)
+        /// <summary>Copies the document and a line feed into the block; hands the block on when it is full.</summary>
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> json)
         {
-            _file.Write(json);
-            _file.WriteByte((byte)'\n');
+            if (json.Length + 1 > BlockSize - _used)
+            {
+                await HandOnAsync();
+                if (json.Length + 1 > BlockSize)
+                {
+                    await _writing;
+                    await _file.WriteAsync(json);
+                    _file.WriteByte((byte)'\n');
+                    return;
+                }
+            }
+
+            json.Span.CopyTo(_block.AsSpan(_used));
+            _block[_used + json.Length] = (byte)'\n';
+            _used += json.Length + 1;
         }
 
-        public void Dispose() => _file.Dispose();
+        /// <summary>Writes what is left and waits for every write; a failed write throws here.</summary>
+        public async Task CompleteAsync()
+        {
+            await HandOnAsync();
+            await _writing;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await _writing; // never closes the file under a write still running
+            }
+            catch (IOException)
+            {
+                // only when mapping stopped for another error, which is the one reported; CompleteAsync throws otherwise
+            }
+
+            await _file.DisposeAsync();
+        }
+
+        /// <summary>Starts writing the block (once the previous block is written) and takes the spare one to fill.</summary>
+        private async Task HandOnAsync()
+        {
+            await _writing;
+            if (_used == 0)
+            {
+                return;
+            }
+
+            var (full, count) = (_block, _used);
+            (_block, _spare, _used) = (_spare, full, 0);
+            _writing = Task.Run(() => _file.Write(full, 0, count));
+        }
     }
 }

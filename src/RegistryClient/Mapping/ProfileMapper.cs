@@ -21,7 +21,26 @@ public static class ProfileMapper
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.SequentialScan);
-        await foreach (var result in MapAsync(profile, stream, path, cancellationToken).ConfigureAwait(false))
+        await foreach (var result in MapCoreAsync(profile, stream, path, reuseDocuments: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MapFileAsync"/> for a caller that takes each document before asking for the next (<c>registry
+    /// map</c> writes it out): a result's <see cref="MappingResult.Json"/> is valid only until the next result is asked
+    /// for, because the documents' memory is reused. Reading <see cref="MappingResult.Submission"/> in that time is fine.
+    /// </summary>
+    internal static async IAsyncEnumerable<MappingResult> MapFileForWritingAsync(MappingProfile profile, string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (path is null)
+        {
+            throw new ArgumentNullException(nameof(path));
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536, FileOptions.SequentialScan);
+        await foreach (var result in MapCoreAsync(profile, stream, path, reuseDocuments: true, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
         }
@@ -32,8 +51,11 @@ public static class ProfileMapper
     /// <param name="input">The export, in the profile's input format.</param>
     /// <param name="sourceName">The input's name in errors (default <c>input</c>).</param>
     /// <param name="cancellationToken">Cancels the mapping.</param>
-    public static async IAsyncEnumerable<MappingResult> MapAsync(MappingProfile profile, Stream input, string? sourceName = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<MappingResult> MapAsync(MappingProfile profile, Stream input, string? sourceName = null,
+        CancellationToken cancellationToken = default) => MapCoreAsync(profile, input, sourceName, reuseDocuments: false, cancellationToken);
+
+    private static async IAsyncEnumerable<MappingResult> MapCoreAsync(MappingProfile profile, Stream input, string? sourceName, bool reuseDocuments,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (profile is null)
         {
@@ -47,7 +69,7 @@ public static class ProfileMapper
 
         var source = sourceName ?? "input";
         var plan = FieldPlan.Compile(profile);
-        var finisher = new Finisher();
+        var finisher = new Finisher(reuseDocuments);
         var full = false;
         void Emit(object item) => full |= finisher.Add(item);
         MapContext? context = null;
@@ -58,9 +80,14 @@ public static class ProfileMapper
             if (full)
             {
                 full = false;
-                foreach (var result in await finisher.RotateAsync(cancellationToken).ConfigureAwait(false))
+                foreach (var batch in await finisher.RotateAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    yield return result;
+                    foreach (var result in batch.Results)
+                    {
+                        yield return result;
+                    }
+
+                    batch.Release();
                 }
             }
 
@@ -71,11 +98,7 @@ public static class ProfileMapper
                     : HeaderCheck.Check(row.Values, plan.Columns());
                 if (problems.Count > 0)
                 {
-                    yield return new MappingResult
-                    {
-                        Source = source, Row = row.Row, Rows = 0, IsInputError = true,
-                        Errors = problems.Select(p => new MappingError { Source = source, Row = row.Row, Column = p.Item1, Message = p.Item2 }).ToList(),
-                    };
+                    yield return InputError(source, row.Row, problems);
                     yield break;
                 }
 
@@ -123,11 +146,23 @@ public static class ProfileMapper
             Emit(current);
         }
 
-        foreach (var result in await finisher.DrainAsync().ConfigureAwait(false))
+        foreach (var batch in await finisher.DrainAsync().ConfigureAwait(false))
         {
-            yield return result;
+            foreach (var result in batch.Results)
+            {
+                yield return result;
+            }
+
+            batch.Release();
         }
     }
+
+    /// <summary>The header's problems. Not a lambda in the loop: its closure over the row was made for every row.</summary>
+    private static MappingResult InputError(string source, int row, IReadOnlyList<(string Column, string Message)> problems) => new()
+    {
+        Source = source, Row = row, Rows = 0, IsInputError = true,
+        Errors = problems.Select(p => new MappingError { Source = source, Row = row, Column = p.Column, Message = p.Message }).ToList(),
+    };
 
     private static MappingResult Failed(string source, int row, string column, string message) =>
         new() { Source = source, Row = row, Errors = [new MappingError { Source = source, Row = row, Column = column, Message = message }] };

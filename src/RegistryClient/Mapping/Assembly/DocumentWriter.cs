@@ -11,28 +11,33 @@ namespace RegistryClient.Mapping;
 internal sealed class DocumentWriter
 {
     private readonly ByteBuffer _buffer = new();
-    private readonly Utf8JsonWriter _json;
+    private readonly DocumentJson _json;
 
-    public DocumentWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    public DocumentWriter() => _json = new DocumentJson(_buffer);
 
     /// <summary>The episode's document as UTF-8 JSON, or null when a required field has no value (the errors say which).</summary>
-    public byte[]? Write(Episode episode)
+    public byte[]? Write(Episode episode) => WriteDocument(episode) ? _buffer.Written.ToArray() : null;
+
+    /// <summary>Writes the episode's document into the writer's buffer (<see cref="Written"/>); false when a required
+    /// field has no value (the errors say which).</summary>
+    public bool WriteDocument(Episode episode)
     {
-        _buffer.Reset();
-        _json.Reset(_buffer);
+        _json.Reset();
         WriteObject(episode.Plan.Episode.Root, episode.Root, episode, default);
-        _json.Flush();
-        return episode.Errors.Count > 0 ? null : _buffer.Written.ToArray();
+        return episode.Errors.Count == 0;
     }
+
+    /// <summary>The document <see cref="WriteDocument"/> wrote last, until the next.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.Written;
 
     private void WriteObject(ObjectNode node, Instance instance, Episode episode, ElementAt at)
     {
-        _json.WriteStartObject();
+        _json.StartObject();
         foreach (var (_, child) in node.Children)
         {
             if (Has(child, instance, episode))
             {
-                _json.WritePropertyName(child.Name);
+                _json.Name(child.QuotedName);
                 Write(child, instance, episode, at);
             }
         }
@@ -49,7 +54,7 @@ internal sealed class DocumentWriter
             }
         }
 
-        _json.WriteEndObject();
+        _json.EndObject();
     }
 
     private void Write(PlanNode node, Instance instance, Episode episode, ElementAt at)
@@ -63,7 +68,7 @@ internal sealed class DocumentWriter
                 WriteObject(obj, instance, episode, at);
                 break;
             case ArrayNode array:
-                _json.WriteStartArray();
+                _json.StartArray();
                 var index = 0;
                 foreach (var element in array.ElementNodes)
                 {
@@ -84,13 +89,13 @@ internal sealed class DocumentWriter
 
                 if (array.TakesFollowUpRows)
                 {
-                    foreach (var followUp in episode.FollowUps)
+                    for (var i = 0; i < episode.FollowUps.Count; i++)
                     {
-                        WriteObject(episode.Plan.FollowUp!.Root, followUp, episode, new ElementAt(array, index++));
+                        WriteObject(episode.Plan.FollowUp!.Root, episode.FollowUps[i], episode, new ElementAt(array, index++));
                     }
                 }
 
-                _json.WriteEndArray();
+                _json.EndArray();
                 break;
         }
     }

@@ -3,8 +3,9 @@ using RegistryClient.Model;
 
 namespace RegistryClient.Mapping;
 
-/// <summary>The converted values of one document or element, and the row they came from.</summary>
-internal sealed class Instance(Template template, int row, string? context)
+/// <summary>The converted values of one document or element, and the row they came from. Reused from episode to
+/// episode by an <see cref="InstancePool"/> (the slots were a third of the bytes a mapping allocated).</summary>
+internal sealed class Instance(Template template)
 {
     public Template Template { get; } = template;
 
@@ -13,10 +14,50 @@ internal sealed class Instance(Template template, int row, string? context)
     /// <summary>Per node of the template: 0 not yet known, 1 has something to write, 2 has nothing (the writer's memo).</summary>
     public byte[] Written { get; } = new byte[template.NodeCount];
 
-    public int Row { get; } = row;
+    public int Row { get; set; }
 
     /// <summary>The group's name, to say which group an error is in.</summary>
-    public string? Context { get; } = context;
+    public string? Context { get; set; }
+
+    /// <summary>Forgets the values (and the references they hold) for the next episode.</summary>
+    public void Clear()
+    {
+        Array.Clear(Slots, 0, Slots.Length);
+        Array.Clear(Written, 0, Written.Length);
+    }
+}
+
+/// <summary>The instances one finishing thread fills, episode after episode: rented while an episode is converted and
+/// written, all given back once its document is made. Not thread-safe: one per batch of episodes.</summary>
+internal sealed class InstancePool
+{
+    private readonly Dictionary<Template, Stack<Instance>> _free = [];
+    private readonly List<Instance> _rented = [];
+
+    public Instance Rent(Template template, int row, string? context)
+    {
+        var instance = _free.TryGetValue(template, out var free) && free.Count > 0 ? free.Pop() : new Instance(template);
+        (instance.Row, instance.Context) = (row, context);
+        _rented.Add(instance);
+        return instance;
+    }
+
+    /// <summary>Takes back every rented instance; the episode that used them must not be read again.</summary>
+    public void ReturnAll()
+    {
+        foreach (var instance in _rented)
+        {
+            instance.Clear();
+            if (!_free.TryGetValue(instance.Template, out var free))
+            {
+                _free[instance.Template] = free = new Stack<Instance>();
+            }
+
+            free.Push(instance);
+        }
+
+        _rented.Clear();
+    }
 }
 
 /// <summary>
@@ -56,9 +97,15 @@ internal sealed class Episode
     /// <summary>The column groups' elements, by group; made by <see cref="Convert"/>.</summary>
     public Instance?[] Groups { get; private set; } = [];
 
-    public List<Instance> FollowUps { get; } = [];
+    /// <summary>The follow-up rows' elements; made by <see cref="Convert"/> (most episodes of a wide export have none).</summary>
+    public IReadOnlyList<Instance> FollowUps => _followUps ?? (IReadOnlyList<Instance>)Array.Empty<Instance>();
 
-    public List<MappingError> Errors { get; } = [];
+    private List<Instance>? _followUps;
+
+    /// <summary>The episode's errors (most episodes have none, so the list is made by the first).</summary>
+    public IReadOnlyList<MappingError> Errors => _errors ?? (IReadOnlyList<MappingError>)Array.Empty<MappingError>();
+
+    private List<MappingError>? _errors;
 
     /// <summary>Keeps a follow-up row (a copy) for <see cref="Convert"/>.</summary>
     public void AddFollowUp(SourceRow row)
@@ -69,9 +116,9 @@ internal sealed class Episode
 
     /// <summary>Converts the episode's row (its fields, column groups and date of birth), then its follow-up rows, in
     /// that order, so errors come out in the order of the input.</summary>
-    public void Convert()
+    public void Convert(InstancePool pool)
     {
-        Root = new Instance(_plan.Episode, _row.Row, null);
+        Root = pool.Rent(_plan.Episode, _row.Row, null);
         Groups = new Instance?[_plan.Groups.Count];
         if (!Unreadable(_row))
         {
@@ -80,20 +127,25 @@ internal sealed class Episode
             {
                 if (HasValue(_row, group))
                 {
-                    Fill(_row, Groups[group.Index] = new Instance(group.Template, _row.Row, group.Name));
+                    Fill(_row, Groups[group.Index] = pool.Rent(group.Template, _row.Row, group.Name));
                 }
             }
 
             ReadDateOfBirth(_row);
         }
 
-        foreach (var row in _followUpRows ?? [])
+        if (_followUpRows is null)
+        {
+            return;
+        }
+
+        foreach (var row in _followUpRows)
         {
             if (!Unreadable(row))
             {
-                var followUp = new Instance(_plan.FollowUp!, row.Row, null);
+                var followUp = pool.Rent(_plan.FollowUp!, row.Row, null);
                 Fill(row, followUp);
-                FollowUps.Add(followUp);
+                (_followUps ??= []).Add(followUp);
             }
         }
     }
@@ -137,7 +189,7 @@ internal sealed class Episode
         }
     }
 
-    public void Error(int row, string column, string message) => Errors.Add(new MappingError { Source = _context.Source, Row = row, Column = column, Message = message });
+    public void Error(int row, string column, string message) => (_errors ??= []).Add(new MappingError { Source = _context.Source, Row = row, Column = column, Message = message });
 
     private bool Unreadable(SourceRow row)
     {
@@ -228,7 +280,7 @@ internal sealed class Episode
         }
 
         var cell = row.At(_plan.DateOfBirthColumn);
-        var formats = DateFormats.Of(dob.Format, dob.Formats);
+        var formats = _plan.DateOfBirthFormats;
         if (cell.Length == 0)
         {
             Error(row.Row, dob.Column, "The date of birth is empty; it is needed for the age at procedure.");

@@ -19,35 +19,62 @@ internal static class Conversion
             return Scalar(cell, kind, leaf, leaf.Type, vocabulary, out error);
         }
 
+        // Split without making a string per part: most parts are codes found in the value map by their characters.
         var items = new List<string>();
         JsonArray? other = null;
-        foreach (var part in cell.Split(new[] { leaf.Split! }, StringSplitOptions.None))
+        var rest = cell.AsSpan();
+        var separator = leaf.Split.AsSpan();
+        while (true)
         {
-            var trimmed = part.Trim();
-            if (trimmed.Length == 0)
+            var at = separator.Length == 0 ? -1 : rest.IndexOf(separator, StringComparison.Ordinal);
+            var part = (at < 0 ? rest : rest.Slice(0, at)).Trim();
+            if (part.Length > 0)
             {
-                continue;
+                if (!TryMapped(leaf, part, out var item))
+                {
+                    item = Scalar(part.Length == cell.Length ? cell : part.ToString(), CellKind.Text, leaf, leaf.Type.Items!, vocabulary, out error);
+                    if (error is not null)
+                    {
+                        return default;
+                    }
+                }
+
+                if (item.Kind == SlotKind.String && other is null)
+                {
+                    items.Add(item.Text!);
+                }
+                else
+                {
+                    other ??= new JsonArray(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
+                    other.Add(ToNode(item));
+                }
             }
 
-            var item = Scalar(trimmed, CellKind.Text, leaf, leaf.Type.Items!, vocabulary, out error);
-            if (error is not null)
+            if (at < 0)
             {
-                return default;
+                break;
             }
 
-            if (item.Kind == SlotKind.String && other is null)
-            {
-                items.Add(item.Text!);
-            }
-            else
-            {
-                other ??= new JsonArray(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());
-                other.Add(ToNode(item));
-            }
+            rest = rest.Slice(at + separator.Length);
         }
 
         error = null;
         return other is null ? Slot.Of(items) : Slot.Of(other, leaf.Type);
+    }
+
+    /// <summary>A list item's value from the field's value map, looked up by its characters (what <see cref="Scalar"/>
+    /// gives a text cell with a value map, without the item's string); false when it is not there, or on a runtime without
+    /// span lookups.</summary>
+    private static bool TryMapped(Leaf leaf, ReadOnlySpan<char> item, out Slot mapped)
+    {
+#if NET9_0_OR_GREATER
+        if (leaf.Values is { } map && map.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup))
+        {
+            return lookup.TryGetValue(item, out mapped);
+        }
+#endif
+        mapped = default;
+        return false;
     }
 
     private static Slot Scalar(string cell, CellKind kind, Leaf leaf, FieldType type, Vocabulary vocabulary, out string? error)
@@ -135,11 +162,11 @@ internal static class Conversion
         if (type.Codes is { } codes)
         {
             var comparison = leaf.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            foreach (var code in codes)
+            for (var i = 0; i < codes.Count; i++)
             {
-                if (string.Equals(code, text, comparison))
+                if (string.Equals(codes[i], text, comparison))
                 {
-                    return Slot.Of(code);
+                    return Slot.Of(codes[i]);
                 }
             }
 

@@ -47,7 +47,24 @@ internal abstract class PlanNode
     public int Id { get; set; }
 
     /// <summary>The node's property name in its parent object, encoded for the writer once.</summary>
-    public JsonEncodedText Name { get; set; }
+    public JsonEncodedText Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            var quoted = new byte[value.EncodedUtf8Bytes.Length + 3];
+            quoted[0] = quoted[^2] = (byte)'"';
+            quoted[^1] = (byte)':';
+            value.EncodedUtf8Bytes.CopyTo(quoted.AsSpan(1));
+            QuotedName = quoted;
+        }
+    }
+
+    /// <summary>The name as the document writes it: <c>"name":</c>.</summary>
+    public byte[] QuotedName { get; private set; } = [];
+
+    private JsonEncodedText _name;
 
     /// <summary>The node's pointer relative to its template's root ("" for the root).</summary>
     public string Pointer { get; init; } = "";
@@ -170,6 +187,7 @@ internal sealed class FieldPlan
         AgeAtProcedure = episode.Leaves.FirstOrDefault(l => l.Pointer == "/patient/ageAtProcedure" && l.ColumnName is null && l.Constant is null);
         DvtClass = profile.Fields.ContainsKey("/presentation/dvtClass") ? null : episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/dvtClass");
         ClotSegments = episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/clotSegments");
+        DateOfBirthFormats = profile.DateOfBirth is { } dob ? Mapping.DateFormats.Of(dob.Format, dob.Formats) : [];
         episode.Seal();
         followUp?.Seal();
         foreach (var group in groups)
@@ -197,6 +215,9 @@ internal sealed class FieldPlan
     public Leaf? DvtClass { get; }
 
     public Leaf? ClotSegments { get; }
+
+    /// <summary>The forms the date of birth column is read in.</summary>
+    public IReadOnlyList<string> DateOfBirthFormats { get; }
 
     public int DateOfBirthColumn { get; private set; } = -1;
 

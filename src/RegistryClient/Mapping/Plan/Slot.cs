@@ -135,6 +135,52 @@ internal readonly struct Slot
         }
     }
 
+    /// <summary>Writes the value into a mapped document (the same bytes as <see cref="WriteTo(Utf8JsonWriter)"/>).</summary>
+    public void WriteTo(DocumentJson json)
+    {
+        switch (Kind)
+        {
+            case SlotKind.String when _ref is ProfileText encoded:
+                json.Raw(encoded.Json);
+                break;
+            case SlotKind.String:
+                json.String((string)_ref!);
+                break;
+            case SlotKind.Integer:
+                json.Integer((long)Number);
+                break;
+            case SlotKind.Number:
+                json.Number(Number);
+                break;
+            case SlotKind.Boolean:
+                json.Boolean(Boolean);
+                break;
+            case SlotKind.Date:
+                json.Date(Date);
+                break;
+            case SlotKind.Strings:
+                json.StartArray();
+                foreach (var text in Strings!)
+                {
+                    json.String(text);
+                }
+
+                json.EndArray();
+                break;
+            default:
+                if (Node is null)
+                {
+                    json.Null();
+                }
+                else
+                {
+                    json.Node(Node);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>The date as <c>yyyy-MM-dd</c> in ASCII digits.</summary>
     public static void WriteIso(DateTime date, Span<byte> ten)
     {
