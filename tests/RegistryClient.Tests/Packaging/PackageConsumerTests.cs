@@ -69,6 +69,26 @@ public sealed class PackageConsumerTests(PackedLibraries packages) : IClassFixtu
         Assert.DoesNotContain("dotnet run --project", readme, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The FHIR package uses the core's internals (released in lockstep), so it depends on exactly its own version of
+    /// the core: NuGet cannot pair it with another, where a missing internal member would fail at run time. The other
+    /// packages use the public API only and take any later core.
+    /// </summary>
+    [Fact]
+    public void TheFhirPackage_DependsOnExactlyItsOwnCoreVersion_TheOthersOnThatVersionOrLater()
+    {
+        string[] CoreRanges(string id)
+        {
+            using var package = ZipFile.OpenRead(Path.Combine(packages.Feed, $"{id}.{packages.Version}.nupkg"));
+            var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            return nuspec.Descendants().Where(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "RegistryClient")
+                .Select(e => (string)e.Attribute("version")!).Distinct().ToArray();
+        }
+
+        Assert.Equal([$"[{packages.Version}]"], CoreRanges("RegistryClient.Fhir"));
+        Assert.Equal([packages.Version], CoreRanges("RegistryClient.Outbox.Sqlite"));
+    }
+
     [Fact]
     public void OnlyTheOutboxAndTestingPackages_BringTheSqliteNatives()
     {
@@ -110,7 +130,7 @@ public sealed class PackedLibraries : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        foreach (var project in new[] { "RegistryClient", "RegistryClient.Outbox.Sqlite", "RegistryClient.Testing" })
+        foreach (var project in new[] { "RegistryClient", "RegistryClient.Outbox.Sqlite", "RegistryClient.Testing", "RegistryClient.Fhir" })
         {
             await Dotnet(Samples.RepositoryRoot, "pack", Path.Combine(Samples.RepositoryRoot, "src", project, project + ".csproj"),
                 "-c", configuration, "--no-build", "-o", Feed, $"-p:PackageVersion={Version}");
