@@ -120,14 +120,24 @@ internal static class MappingScale
         Console.WriteLine($"RIS CSV: {rows:N0} rows ({episodes.Count} sample episodes repeated) in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
+    /// <summary>The profile at <paramref name="path"/>, or null after printing its located errors (every mode exits 2 then).</summary>
+    private static MappingProfile? LoadProfile(string path)
+    {
+        var (profile, errors) = MappingProfile.Load(File.ReadAllBytes(path));
+        if (profile is null)
+        {
+            Console.Error.WriteLine(string.Join("\n", errors.Select(e => $"{path}:{e.Line}:{e.Column}: {e.Pointer}: {e.Message}")));
+        }
+
+        return profile;
+    }
+
     /// <summary>The read-only pass alone (rows read and their used columns decoded, nothing mapped): the floor a mapping
     /// is measured against. Prints one line: <c>read ROWS rows wall SECONDS cpu SECONDS</c>.</summary>
     public static async Task<int> ReadOnlyAsync(string profilePath, string inputPath)
     {
-        var (profile, errors) = MappingProfile.Load(File.ReadAllBytes(profilePath));
-        if (profile is null)
+        if (LoadProfile(profilePath) is not { } profile)
         {
-            Console.Error.WriteLine(string.Join("\n", errors));
             return 2;
         }
 
@@ -153,14 +163,17 @@ internal static class MappingScale
     /// tell the mapper's cost from the command's.</summary>
     public static async Task<int> MapOnlyAsync(string profilePath, string inputPath, int passes = 1)
     {
-        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
+        if (LoadProfile(profilePath) is not { } profile)
+        {
+            return 2;
+        }
         for (var pass = 1; pass <= passes; pass++)
         {
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             long bytes = 0;
             var owned = Environment.GetEnvironmentVariable("MAPPING_OWNED_DOCUMENTS") == "1"; // the library's path, for comparison
-            await foreach (var result in owned ? ProfileMapper.MapFileAsync(profile!, inputPath) : ProfileMapper.MapFileForWritingAsync(profile!, inputPath))
+            await foreach (var result in owned ? ProfileMapper.MapFileAsync(profile, inputPath) : ProfileMapper.MapFileForWritingAsync(profile, inputPath))
             {
                 bytes += result.Json.Length;
             }
@@ -177,13 +190,16 @@ internal static class MappingScale
     /// reading a large file on a shared machine.</summary>
     public static async Task<int> LoopAsync(string profilePath, string inputPath, int episodes)
     {
-        var (profile, _) = MappingProfile.Load(File.ReadAllBytes(profilePath));
-        var plan = FieldPlan.Compile(profile!);
+        if (LoadProfile(profilePath) is not { } profile)
+        {
+            return 2;
+        }
+        var plan = FieldPlan.Compile(profile);
         MapContext? context = null;
         var rows = new List<SourceRow>();
         using (var input = File.OpenRead(inputPath))
         {
-            await foreach (var row in RowReader.ReadAsync(input, profile!.Input, h => context!.Used, default))
+            await foreach (var row in RowReader.ReadAsync(input, profile.Input, h => context!.Used, default))
             {
                 if (row.IsHeader)
                 {
@@ -232,10 +248,8 @@ internal static class MappingScale
     /// submissions (as a library caller reading <see cref="MappingResult.Submission"/> does).</summary>
     public static async Task<int> PhasesAsync(string profilePath, string inputPath)
     {
-        var (profile, errors) = MappingProfile.Load(File.ReadAllBytes(profilePath));
-        if (profile is null)
+        if (LoadProfile(profilePath) is not { } profile)
         {
-            Console.Error.WriteLine(string.Join("\n", errors));
             return 2;
         }
 
