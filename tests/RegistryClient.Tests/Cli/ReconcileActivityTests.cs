@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RegistryClient.Model;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Mapping;
 using RegistryClient.Tests.Reconciliation;
 using RegistryClient.Tests.Testing;
 using WireMock.RequestBuilders;
@@ -20,8 +21,8 @@ public sealed class ReconcileActivityTests : IDisposable
 {
     private const string SandboxTokenVariable = "RECONCILE_ACTIVITY_TEST_SANDBOX_TOKEN";
     private const string FakeTokenVariable = "RECONCILE_ACTIVITY_TEST_FAKE_TOKEN";
-    private static readonly string Export = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");
-    private static readonly string Profile = Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json");
+    private static readonly string Export = MappingTestData.ExportFile;
+    private static readonly string Profile = MappingTestData.ProfileFile;
     private static readonly string Activity = Path.Combine(Samples.RepositoryRoot, "samples", "activity", "theatre-coding.csv");
     private static readonly string ActivityProfile = Path.Combine(Samples.RepositoryRoot, "samples", "activity", "theatre-coding.activity-profile.json");
 

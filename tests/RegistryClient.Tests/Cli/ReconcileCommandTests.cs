@@ -6,6 +6,7 @@ using RegistryClient.Http;
 using RegistryClient.Mapping;
 using RegistryClient.Model;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Mapping;
 using RegistryClient.Tests.Reconciliation;
 using RegistryClient.Tests.Testing;
 using static RegistryClient.Tests.Reconciliation.ReconciliationData;
@@ -17,8 +18,8 @@ public sealed class ReconcileCommandTests : IDisposable
 {
     private const string SandboxTokenVariable = "RECONCILE_TEST_SANDBOX_TOKEN";
     private const string FakeTokenVariable = "RECONCILE_TEST_FAKE_TOKEN";
-    private static readonly string Export = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");
-    private static readonly string Profile = Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json");
+    private static readonly string Export = MappingTestData.ExportFile;
+    private static readonly string Profile = MappingTestData.ProfileFile;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-reconcile-").FullName;
 

@@ -1,3 +1,5 @@
+using RegistryClient.Tests.Mapping;
+
 namespace RegistryClient.Tests.Cli;
 
 /// <summary>A typo never acts: every command rejects an option it does not know before doing anything.</summary>
@@ -56,8 +58,8 @@ public sealed class UnknownOptionTests : IDisposable
     private string[] Args(string command) =>
         command
             .Replace("{valid}", Samples.ValidFiles.First(), StringComparison.Ordinal)
-            .Replace("{profile}", Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json"), StringComparison.Ordinal)
-            .Replace("{export}", Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv"), StringComparison.Ordinal)
+            .Replace("{profile}", MappingTestData.ProfileFile, StringComparison.Ordinal)
+            .Replace("{export}", MappingTestData.ExportFile, StringComparison.Ordinal)
             .Replace("{temp}", _temp, StringComparison.Ordinal)
             .Split(' ');
 }

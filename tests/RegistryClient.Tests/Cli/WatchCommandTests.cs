@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using RegistryClient.Outbox.Sqlite;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Mapping;
 
 namespace RegistryClient.Tests.Cli;
 
@@ -10,8 +11,8 @@ namespace RegistryClient.Tests.Cli;
 [Collection(ExternalResources.Name)]
 public sealed class WatchCommandTests : IDisposable
 {
-    private static readonly string Ris = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");
-    private static readonly string RisProfile = Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json");
+    private static readonly string Ris = MappingTestData.ExportFile;
+    private static readonly string RisProfile = MappingTestData.ProfileFile;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-watch-").FullName;
 

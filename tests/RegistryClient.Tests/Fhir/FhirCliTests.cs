@@ -1,5 +1,6 @@
 using System.Text;
 using RegistryClient.Tests.Cli;
+using RegistryClient.Tests.Mapping;
 
 namespace RegistryClient.Tests.Fhir;
 
@@ -55,8 +56,8 @@ public class FhirCliTests
         }
 
         var validate = await LoadedAsync("validate", "validate", Path.Combine(Samples.ValidDirectory, "01-iliofemoral-left-four-follow-ups.json"));
-        var csv = await LoadedAsync("csv", "map", "--profile", Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json"),
-            Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv"));
+        var csv = await LoadedAsync("csv", "map", "--profile", MappingTestData.ProfileFile,
+            MappingTestData.ExportFile);
         var fhir = await LoadedAsync("fhir", "map", "--profile", FhirTestData.ProfileFile, Path.Combine(FhirTestData.Folder, "bulk"));
 
         Assert.Contains("RegistryClient", validate);
@@ -109,8 +110,8 @@ public class FhirCliTests
     [Fact]
     public async Task Map_WithValidateFhir_ForACsvProfile_IsAUsageError()
     {
-        var (exit, _, stderr) = await CliRunner.RunAsync("map", "--profile", Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json"),
-            Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv"), "--validate-fhir");
+        var (exit, _, stderr) = await CliRunner.RunAsync("map", "--profile", MappingTestData.ProfileFile,
+            MappingTestData.ExportFile, "--validate-fhir");
 
         Assert.Equal(2, exit);
         Assert.Contains("are for a FHIR profile", stderr);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RegistryClient.Hosting;
 using RegistryClient.Testing;
+using RegistryClient.Tests.Mapping;
 
 namespace RegistryClient.Tests.Hosting;
 
@@ -11,8 +12,8 @@ namespace RegistryClient.Tests.Hosting;
 /// </summary>
 public sealed class DropFolderIngestorTests : IDisposable
 {
-    private static readonly string Ris = Path.Combine(Samples.RepositoryRoot, "samples", "exports", "ris-export.csv");
-    private static readonly string RisProfile = Path.Combine(Samples.RepositoryRoot, "samples", "mappings", "ris-export.profile.json");
+    private static readonly string Ris = MappingTestData.ExportFile;
+    private static readonly string RisProfile = MappingTestData.ProfileFile;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("registry-drop-").FullName;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-12-03T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
