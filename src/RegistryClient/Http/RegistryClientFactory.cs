@@ -50,6 +50,11 @@ internal sealed class RegistryClientFactory(IServiceProvider services) : IRegist
             return services.GetRequiredService<VenousRegistryClient>();
         }
 
+        if (_clients.TryGetValue(name, out var made))
+        {
+            return made.Value; // the common call: a client already made, without listing the registered names again
+        }
+
         var names = services.GetServices<RegistryClientName>().Select(n => n.Name).ToList();
         if (!names.Contains(name, StringComparer.Ordinal))
         {
