@@ -58,9 +58,10 @@ public sealed class PreparedSubmission
     }
 
     /// <summary>
-    /// From bytes this library's serialiser wrote for the submission (<see cref="SubmissionJson.SerializeToUtf8Bytes"/>,
-    /// e.g. a mapped document's), without serialising again. Internal: the hashes are those of the canonical form only
-    /// for the serialiser's own output, so other bytes must go through <see cref="From"/>.
+    /// From bytes this library's serialiser wrote for the submission (<see cref="SubmissionJson.SerializeToUtf8Bytes"/>),
+    /// without serialising again. Internal: the hashes are those of the canonical form only for the serialiser's own
+    /// output, so other bytes must go through <see cref="From"/>. A mapped document is not such output: the mapper
+    /// writes the members in its own order (<c>localRecordId</c> first), so its bytes hash differently.
     /// </summary>
     internal static PreparedSubmission FromSerialised(byte[] body, string organisationCode, string localRecordId, DateTimeOffset? recordUpdatedAt)
     {

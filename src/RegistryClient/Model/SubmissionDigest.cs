@@ -19,22 +19,22 @@ internal static class SubmissionDigest
     public static (string ContentHash, string KeyHash) Of(byte[] body)
     {
         var members = SubmitterMembers(body);
-        var contentHash = Sha256(body, members, leaveOutRecordUpdatedAt: true);
-        var keyHash = Sha256(body, members, leaveOutRecordUpdatedAt: false);
+        var canonical = new byte[body.Length]; // one buffer for both canonical forms: each is written whole before it is hashed
+        var contentHash = Sha256(body, members, leaveOutRecordUpdatedAt: true, canonical);
+        var keyHash = Sha256(body, members, leaveOutRecordUpdatedAt: false, canonical);
         return (HexOf(SubmissionContentHash.Prefix, contentHash, contentHash.Length), HexOf("", keyHash, 16));
     }
 
     /// <summary>The content hash alone.</summary>
     public static string ContentHashOf(byte[] body)
     {
-        var digest = Sha256(body, SubmitterMembers(body), leaveOutRecordUpdatedAt: true);
+        var digest = Sha256(body, SubmitterMembers(body), leaveOutRecordUpdatedAt: true, new byte[body.Length]);
         return HexOf(SubmissionContentHash.Prefix, digest, digest.Length);
     }
 
-    private static byte[] Sha256(byte[] body, SubmitterLayout layout, bool leaveOutRecordUpdatedAt)
+    private static byte[] Sha256(byte[] body, SubmitterLayout layout, bool leaveOutRecordUpdatedAt, byte[] canonical)
     {
         // The canonical form: everything up to the submitter's '{', its kept members joined by ',', everything from its '}'.
-        var canonical = new byte[body.Length];
         Buffer.BlockCopy(body, 0, canonical, 0, layout.Open + 1);
         var length = layout.Open + 1;
         var first = true;
