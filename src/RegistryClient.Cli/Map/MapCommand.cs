@@ -108,6 +108,11 @@ internal static class MapCommand
                     await sink.CompleteAsync(); // inside the try: a failed write is reported like a failed read
                 }
             }
+            catch (OutputFailure ex)
+            {
+                await stderr.WriteLineAsync($"registry map: cannot write {outputPath}: {ex.Message}");
+                return ExitCodes.UsageOrInput;
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CsvHelper.CsvFormatException)
             {
                 await stderr.WriteLineAsync($"registry map: cannot read {inputPath}: {ex.Message}");
@@ -165,7 +170,7 @@ internal static class MapCommand
     private sealed class NdjsonFile(string path) : IAsyncDisposable
     {
         private const int BlockSize = 1 << 20;
-        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        private readonly FileStream _file = Output(() => new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0));
         private byte[] _block = new byte[BlockSize];
         private byte[] _spare = new byte[BlockSize];
         private int _used;
@@ -180,8 +185,12 @@ internal static class MapCommand
                 if (json.Length + 1 > BlockSize)
                 {
                     await _writing;
-                    await _file.WriteAsync(json);
-                    _file.WriteByte((byte)'\n');
+                    await OutputAsync(async () =>
+                    {
+                        await _file.WriteAsync(json);
+                        _file.WriteByte((byte)'\n');
+                        return true;
+                    });
                     return;
                 }
             }
@@ -204,7 +213,7 @@ internal static class MapCommand
             {
                 await _writing; // never closes the file under a write still running
             }
-            catch (IOException)
+            catch (OutputFailure)
             {
                 // only when mapping stopped for another error, which is the one reported; CompleteAsync throws otherwise
             }
@@ -223,7 +232,35 @@ internal static class MapCommand
 
             var (full, count) = (_block, _used);
             (_block, _spare, _used) = (_spare, full, 0);
-            _writing = Task.Run(() => _file.Write(full, 0, count));
+            _writing = Task.Run(() => Output(() => { _file.Write(full, 0, count); return true; }));
+        }
+
+        /// <summary>Runs a step on the output file, telling its failure (a full disk, a missing folder) from a failure to read the input.</summary>
+        private static T Output<T>(Func<T> step)
+        {
+            try
+            {
+                return step();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputFailure(ex);
+            }
+        }
+
+        private static async Task<T> OutputAsync<T>(Func<Task<T>> step)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputFailure(ex);
+            }
         }
     }
+
+    /// <summary>The output file could not be created or written; its message is the system's.</summary>
+    private sealed class OutputFailure(Exception inner) : Exception(inner.Message, inner);
 }

@@ -217,4 +217,22 @@ public sealed class HardeningTests
             File.Delete(profile);
         }
     }
+
+    /// <summary>An output that cannot be written (a missing folder, a full disk) is named as the output, once, exit 2: not "cannot read" the input.</summary>
+    [Theory]
+    [InlineData("missing-folder")]
+    [InlineData("full-disk")]
+    public async Task Map_ToAnOutputThatCannotBeWritten_SaysSoNamingTheOutput_AndExitsTwo(string kind)
+    {
+        var output = kind == "full-disk" ? "/dev/full" : Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "out.ndjson");
+        Assert.True(kind != "full-disk" || File.Exists(output), "this test needs Linux's /dev/full");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("map", "--profile", ProfileFile, ExportFile, "--output", output);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        var failure = Assert.Single(stderr.Split('\n'), l => l.StartsWith("registry map: ", StringComparison.Ordinal));
+        Assert.StartsWith($"registry map: cannot write {output}: ", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
 }
