@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using RegistryClient.Http;
 using RegistryClient.Mapping;
 using RegistryClient.Outbox;
 using RegistryClient.Validation;
@@ -243,7 +244,8 @@ internal sealed class DropFolderIngestor : IDisposable
                     continue;
                 }
 
-                var queuedResult = await queue.EnqueueAsync(submission, cancellationToken).ConfigureAwait(false);
+                // The validated bytes themselves: the mapper writes what the serialiser would, so nothing is serialised again.
+                var queuedResult = await queue.EnqueueAsync(PreparedSubmission.From(result), cancellationToken).ConfigureAwait(false);
                 _ = queuedResult.Outcome switch
                 {
                     OutboxEnqueueOutcome.Queued => queued++,

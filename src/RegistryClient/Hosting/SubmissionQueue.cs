@@ -42,6 +42,23 @@ public sealed class SubmissionQueue : IDisposable
     }
 
     /// <summary>
+    /// Queues a submission serialised beforehand (<see cref="PreparedSubmission.From(Submission)"/>, or a mapped
+    /// document as it stands with <see cref="PreparedSubmission.From(Mapping.MappingResult)"/>), as
+    /// <see cref="EnqueueAsync(Submission, CancellationToken)"/> does.
+    /// </summary>
+    /// <exception cref="OutboxUnavailableException">The outbox cannot be opened or written.</exception>
+    public async Task<OutboxEnqueueResult> EnqueueAsync(PreparedSubmission submission, CancellationToken cancellationToken = default)
+    {
+        if (submission is null)
+        {
+            throw new ArgumentNullException(nameof(submission));
+        }
+
+        var outbox = await GetOutboxAsync(cancellationToken).ConfigureAwait(false);
+        return await outbox.EnqueueAsync(BatchSubmitter.EntryFor(submission), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The outbox, opened on first use. Versions queued through it wake the worker too.
     /// </summary>
     /// <exception cref="OutboxUnavailableException">The outbox cannot be opened.</exception>

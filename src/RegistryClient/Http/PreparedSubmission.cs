@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RegistryClient.Mapping;
 using RegistryClient.Model;
 
 namespace RegistryClient.Http;
@@ -58,10 +59,32 @@ public sealed class PreparedSubmission
     }
 
     /// <summary>
+    /// A mapped episode's document as it stands, without serialising it again: the mapper writes the bytes the
+    /// serialiser would write for its <see cref="MappingResult.Submission"/> (the model's member order, the same
+    /// escaping and number forms), so its key and content hash are those of <see cref="From(Submission)"/>, and the
+    /// document that was validated is the one that is queued and sent. Validate the document before queueing it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
+    /// <exception cref="ArgumentException">The episode did not map (<see cref="MappingResult.IsMapped"/> is false).</exception>
+    public static PreparedSubmission From(MappingResult result)
+    {
+        if (result is null)
+        {
+            throw new ArgumentNullException(nameof(result));
+        }
+
+        if (result.Submission is not { } submission)
+        {
+            throw new ArgumentException($"The episode at {result.Source} row {result.Row} did not map, so there is no document to prepare.", nameof(result));
+        }
+
+        return FromSerialised(result.Json.ToArray(), submission.Submitter.OrganisationCode, submission.LocalRecordId, submission.Submitter.RecordUpdatedAt);
+    }
+
+    /// <summary>
     /// From bytes this library's serialiser wrote for the submission (<see cref="SubmissionJson.SerializeToUtf8Bytes"/>),
-    /// without serialising again. Internal: the hashes are those of the canonical form only for the serialiser's own
-    /// output, so other bytes must go through <see cref="From"/>. A mapped document is not such output: the mapper
-    /// writes the members in its own order (<c>localRecordId</c> first), so its bytes hash differently.
+    /// or the mapper wrote in the same form, without serialising again. Internal: the hashes are those of the canonical
+    /// form only for such bytes, so other bytes must go through <see cref="From(Submission)"/>.
     /// </summary>
     internal static PreparedSubmission FromSerialised(byte[] body, string organisationCode, string localRecordId, DateTimeOffset? recordUpdatedAt)
     {

@@ -102,7 +102,7 @@ public class VenousRegistryClient : IDisposable
     /// wire as they are. <see cref="Outbox.BatchSubmitter"/> drains through this overload, so a test double of the client
     /// for a drain overrides this one.
     /// </summary>
-    /// <param name="submission">The case's whole document as it stands now, serialised (<see cref="PreparedSubmission.From"/>).</param>
+    /// <param name="submission">The case's whole document as it stands now, serialised (<see cref="PreparedSubmission.From(Submission)"/>).</param>
     /// <param name="options">How to send it.</param>
     /// <param name="cancellationToken">Stops the call (retries included).</param>
     /// <returns><see cref="SubmissionStatus.Created"/>, <see cref="SubmissionStatus.Amended"/>, <see cref="SubmissionStatus.Unchanged"/>, or why not.</returns>

@@ -120,7 +120,8 @@ public class BatchSubmitter
         return _outbox.EnqueueAsync(EntryFor(PreparedSubmission.From(submission)), cancellationToken);
     }
 
-    /// <summary>Queues a submission serialised beforehand (<see cref="PreparedSubmission.From"/>), as <see cref="EnqueueAsync(Submission, CancellationToken)"/> does.</summary>
+    /// <summary>Queues a submission serialised beforehand (<see cref="PreparedSubmission.From(Submission)"/>), or a mapped
+    /// document as it stands (<see cref="PreparedSubmission.From(Mapping.MappingResult)"/>), as <see cref="EnqueueAsync(Submission, CancellationToken)"/> does.</summary>
     /// <exception cref="OutboxUnavailableException">The outbox's storage failed.</exception>
     public virtual Task<OutboxEnqueueResult> EnqueueAsync(PreparedSubmission submission, CancellationToken cancellationToken = default)
     {
@@ -135,7 +136,7 @@ public class BatchSubmitter
     /// <summary>The outbox entry of a submission: its key, case, content hash and exact bytes, from one serialisation.</summary>
     internal static OutboxEntry EntryFor(Submission submission) => EntryFor(PreparedSubmission.From(submission));
 
-    private static OutboxEntry EntryFor(PreparedSubmission submission) => new()
+    internal static OutboxEntry EntryFor(PreparedSubmission submission) => new()
     {
         IdempotencyKey = submission.IdempotencyKey,
         OrganisationCode = submission.OrganisationCode,

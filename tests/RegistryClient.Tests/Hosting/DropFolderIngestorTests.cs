@@ -53,6 +53,27 @@ public sealed class DropFolderIngestorTests : IDisposable
     }
 
     [Fact]
+    public async Task AnIngestedEpisode_IsQueuedAsTheMappedDocumentItself_WithTheKeyATypedEnqueueGives()
+    {
+        using var host = Host(out var ingestor, out var queue);
+        File.Copy(Ris, Path.Combine(Drop, "ris.csv"));
+        await Stable(ingestor, queue);
+
+        // What `registry map` writes for the sample, line by line: the queued bodies are those lines, not a re-serialisation.
+        var mapped = File.ReadAllLines(Path.Combine(Samples.RepositoryRoot, "tests", "RegistryClient.Tests", "Mapping", "Expected", "ris-export.ndjson"));
+        var pending = await (await queue.GetOutboxAsync()).PendingAsync(0, 100);
+        Assert.Equal(30, pending.Count);
+        foreach (var entry in pending)
+        {
+            var body = System.Text.Encoding.UTF8.GetString(entry.Body);
+            Assert.Contains(body, mapped);
+            var typed = RegistryClient.Http.PreparedSubmission.From(RegistryClient.Model.SubmissionJson.Deserialize(entry.Body));
+            Assert.Equal(typed.IdempotencyKey, entry.IdempotencyKey);
+            Assert.Equal(typed.ContentHash, entry.ContentHash);
+        }
+    }
+
+    [Fact]
     public async Task AHalfWrittenFile_WaitsUntilItStopsGrowing_ThenIsIngestedWhole()
     {
         using var host = Host(out var ingestor, out var queue);

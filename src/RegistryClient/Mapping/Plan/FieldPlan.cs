@@ -188,10 +188,17 @@ internal sealed class FieldPlan
         DvtClass = profile.Fields.ContainsKey("/presentation/dvtClass") ? null : episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/dvtClass");
         ClotSegments = episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/clotSegments");
         DateOfBirthFormats = profile.DateOfBirth is { } dob ? Mapping.DateFormats.Of(dob.Format, dob.Formats) : [];
+        ModelOrder.Apply(episode, "");
         episode.Seal();
-        followUp?.Seal();
+        if (followUp is not null)
+        {
+            ModelOrder.Apply(followUp, "/followUps/0");
+            followUp.Seal();
+        }
+
         foreach (var group in groups)
         {
+            ModelOrder.Apply(group.Template, profile.Groups![group.Index].Target + "/0");
             group.Template.Seal();
         }
     }
