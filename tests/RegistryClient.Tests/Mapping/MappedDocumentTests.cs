@@ -114,6 +114,51 @@ public class MappedDocumentTests
     }
 
     [Fact]
+    public async Task RepeatedCells_AcrossColumnsAndThousandsOfRows_EachConvertAsTheirOwnColumnSays()
+    {
+        // Converted cells are remembered per column by their pooled string: "1" is male in one column and yes in
+        // another, 40 dates cycle through more than the memory holds at once, and a bad date among good ones is still
+        // reported at its own row. Every document must carry its own row's values.
+        var profile = MappingTestData.Profile("""
+            {
+              "key": "id",
+              "input": { "format": "csv", "delimiter": "," },
+              "fields": {
+                "/localRecordId": { "column": "id" },
+                "/patient/sex": { "column": "sex", "values": { "1": "male", "2": "female" } },
+                "/governance/mdtAssessed": { "column": "mdt" },
+                "/procedure/procedureDate": { "column": "proc", "format": "dd/MM/yyyy" }
+              }
+            }
+            """);
+        var start = new DateTime(2024, 1, 1);
+        var csv = new StringBuilder("id,sex,mdt,proc\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            var date = i == 2500 ? "31/02/2024" : start.AddDays(i % 40).ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"E{i},{1 + (i % 2)},{(i % 3 == 0 ? "1" : "0")},{date}\n");
+        }
+
+        var results = await MappingTestData.MapAsync(profile, csv.ToString());
+
+        Assert.Equal(3000, results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (i == 2500)
+            {
+                Assert.Equal(2502, Assert.Single(results[i].Errors).Row); // the header is row 1
+                continue;
+            }
+
+            var document = MappingTestData.Json(results[i]);
+            Assert.Equal($"E{i}", MappingTestData.At(document, "/localRecordId")!.GetValue<string>());
+            Assert.Equal(i % 2 == 0 ? "male" : "female", MappingTestData.At(document, "/patient/sex")!.GetValue<string>());
+            Assert.Equal(i % 3 == 0, MappingTestData.At(document, "/governance/mdtAssessed")!.GetValue<bool>());
+            Assert.Equal(start.AddDays(i % 40).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), MappingTestData.At(document, "/procedure/procedureDate")!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public void PreparedFromAResultThatDidNotMap_IsRefusedNamingItsLocation()
     {
         var failed = new MappingResult { Source = "export.csv", Row = 7, Errors = [new MappingError { Source = "export.csv", Row = 7, Column = "id", Message = "x" }] };

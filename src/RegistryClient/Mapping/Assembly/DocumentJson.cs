@@ -66,6 +66,17 @@ internal sealed class DocumentJson
         var span = _buffer.GetSpan(text.Length + 3);
         var at = Separate(span);
         span[at++] = (byte)'"';
+#if NET8_0_OR_GREATER
+        if (text.AsSpan().IndexOfAnyExcept(Plain) >= 0)
+        {
+            Scratch().WriteStringValue(text);
+            FromScratch();
+            return;
+        }
+
+        System.Text.Ascii.FromUtf16(text, span.Slice(at), out var copied); // vectorised: every char is plain ASCII here
+        at += copied;
+#else
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -78,11 +89,17 @@ internal sealed class DocumentJson
 
             span[at++] = (byte)c;
         }
-
+#endif
         span[at++] = (byte)'"';
         _buffer.Advance(at);
         _comma = true;
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>The characters the default encoder writes as they are: printable ASCII but for <c>" \ &amp; ' &lt; &gt; + `</c>.</summary>
+    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => "\"\\&'<>+`".IndexOf(c) < 0)));
+#endif
 
     /// <summary>A date as <c>"yyyy-MM-dd"</c>.</summary>
     public void Date(DateTime date)

@@ -33,7 +33,7 @@ internal sealed class DocumentWriter
     private void WriteObject(ObjectNode node, Instance instance, Episode episode, ElementAt at)
     {
         _json.StartObject();
-        foreach (var (_, child) in node.Children)
+        foreach (var child in node.ChildNodes)
         {
             if (Has(child, instance, episode))
             {
@@ -125,9 +125,9 @@ internal sealed class DocumentWriter
             case ValueNode value:
                 return instance.Slots[value.Leaf.Slot].HasValue;
             case ObjectNode obj:
-                foreach (var child in obj.Children)
+                foreach (var child in obj.ChildNodes)
                 {
-                    if (Has(child.Value, instance, episode))
+                    if (Has(child, instance, episode))
                     {
                         return true;
                     }

@@ -33,6 +33,10 @@ internal sealed class InstancePool
 {
     private readonly Dictionary<Template, Stack<Instance>> _free = [];
     private readonly List<Instance> _rented = [];
+    private CellMemo? _memo;
+
+    /// <summary>This thread's memo of converted cells, for <paramref name="plan"/> (a pool serves one plan).</summary>
+    public CellMemo MemoFor(FieldPlan plan) => _memo ??= new CellMemo(plan.LeafCount);
 
     public Instance Rent(Template template, int row, string? context)
     {
@@ -118,16 +122,17 @@ internal sealed class Episode
     /// that order, so errors come out in the order of the input.</summary>
     public void Convert(InstancePool pool)
     {
+        var memo = pool.MemoFor(_plan);
         Root = pool.Rent(_plan.Episode, _row.Row, null);
         Groups = new Instance?[_plan.Groups.Count];
         if (!Unreadable(_row))
         {
-            Fill(_row, Root);
+            Fill(_row, Root, memo);
             foreach (var group in _plan.Groups)
             {
                 if (HasValue(_row, group))
                 {
-                    Fill(_row, Groups[group.Index] = pool.Rent(group.Template, _row.Row, group.Name));
+                    Fill(_row, Groups[group.Index] = pool.Rent(group.Template, _row.Row, group.Name), memo);
                 }
             }
 
@@ -144,7 +149,7 @@ internal sealed class Episode
             if (!Unreadable(row))
             {
                 var followUp = pool.Rent(_plan.FollowUp!, row.Row, null);
-                Fill(row, followUp);
+                Fill(row, followUp, memo);
                 (_followUps ??= []).Add(followUp);
             }
         }
@@ -216,7 +221,7 @@ internal sealed class Episode
         return false;
     }
 
-    private void Fill(SourceRow row, Instance instance)
+    private void Fill(SourceRow row, Instance instance, CellMemo memo)
     {
         foreach (var leaf in instance.Template.Leaves)
         {
@@ -242,11 +247,24 @@ internal sealed class Episode
                 continue; // an empty cell leaves the field out; a required one is reported when the document is written
             }
 
-            var value = Conversion.FromCell(cell, row.KindAt(leaf.Column), leaf, _plan.Vocabulary, out var error);
+            var kind = row.KindAt(leaf.Column);
+            var memoised = leaf.Memoised;
+            if (memoised && memo.TryGet(leaf, cell, kind, out var known))
+            {
+                instance.Slots[leaf.Slot] = known;
+                continue;
+            }
+
+            var value = Conversion.FromCell(cell, kind, leaf, _plan.Vocabulary, out var error);
             if (error is not null)
             {
                 Error(row.Row, leaf.ColumnName!, (instance.Context is null ? "" : instance.Context + ": ") + "The cell " + error);
                 continue;
+            }
+
+            if (memoised)
+            {
+                memo.Put(leaf, cell, kind, value);
             }
 
             instance.Slots[leaf.Slot] = value;

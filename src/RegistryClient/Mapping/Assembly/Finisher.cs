@@ -14,6 +14,7 @@ internal sealed class Finisher(bool reuseDocuments = false)
     private const int BatchSize = 256;
     private readonly int _inFlight = Math.Max(1, Environment.ProcessorCount);
     private readonly ConcurrentBag<byte[]>? _chunks = reuseDocuments ? new() : null;
+    private readonly ConcurrentBag<(DocumentWriter Writer, InstancePool Pool)> _workspaces = new(); // kept from batch to batch, with their memos
     private readonly Queue<Task<FinishedBatch>> _running = new();
     private List<object> _batch = new(BatchSize);
 
@@ -56,8 +57,7 @@ internal sealed class Finisher(bool reuseDocuments = false)
 
     private FinishedBatch FinishAll(List<object> batch)
     {
-        var writer = new DocumentWriter();
-        var pool = new InstancePool();
+        var (writer, pool) = _workspaces.TryTake(out var workspace) ? workspace : (new DocumentWriter(), new InstancePool());
         var chunks = _chunks is null ? null : new DocumentChunks(_chunks);
         var results = new MappingResult[batch.Count];
         for (var i = 0; i < results.Length; i++)
@@ -65,6 +65,7 @@ internal sealed class Finisher(bool reuseDocuments = false)
             results[i] = batch[i] as MappingResult ?? Finish((Episode)batch[i], writer, pool, chunks);
         }
 
+        _workspaces.Add((writer, pool));
         return new FinishedBatch(results, chunks);
     }
 

@@ -35,6 +35,21 @@ internal sealed class Leaf
     public bool IgnoreCase { get; init; }
 
     public bool IsIdentifier { get; init; }
+
+    /// <summary>The leaf's number in its plan (0 to <see cref="FieldPlan.LeafCount"/> - 1), for per-leaf tables.</summary>
+    public int Id { get; private set; }
+
+    /// <summary>Whether converting a cell does more than take its text (a value map, a code list, a date, a number, a
+    /// yes/no, a list), so a <see cref="CellMemo"/> is worth asking first. Never for the NHS number: each is its own.</summary>
+    public bool Memoised { get; private set; }
+
+    /// <summary>Numbers the leaf in its plan and decides <see cref="Memoised"/>, once, when the plan is made.</summary>
+    public void Number(int id)
+    {
+        Id = id;
+        Memoised = ColumnName is not null && !IsIdentifier
+            && (Values is not null || Type.Codes is not null || Type.IsDate || Type.IsDateTime || Type.Kind is "boolean" or "integer" or "number" or "array");
+    }
 }
 
 /// <summary>A node of the document a template writes: an object, a list or a value.</summary>
@@ -85,6 +100,10 @@ internal sealed class ObjectNode(FieldType type) : PlanNode
     public FieldType Type { get; } = type;
 
     public List<KeyValuePair<string, PlanNode>> Children { get; } = [];
+
+    /// <summary>The children's nodes in order, as an array (read per episode, without an enumerator); set when the
+    /// template is sealed.</summary>
+    public PlanNode[] ChildNodes { get; set; } = [];
 
     public override string? FirstColumn => Children.Select(c => c.Value.FirstColumn).FirstOrDefault(c => c is not null);
 
@@ -138,9 +157,10 @@ internal sealed class Template
         switch (node)
         {
             case ObjectNode obj:
-                foreach (var child in obj.Children)
+                obj.ChildNodes = [.. obj.Children.Select(c => c.Value)];
+                foreach (var child in obj.ChildNodes)
                 {
-                    next = Number(child.Value, next);
+                    next = Number(child, next);
                 }
 
                 break;
@@ -188,6 +208,13 @@ internal sealed class FieldPlan
         DvtClass = profile.Fields.ContainsKey("/presentation/dvtClass") ? null : episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/dvtClass");
         ClotSegments = episode.Leaves.FirstOrDefault(l => l.Pointer == "/presentation/clotSegments");
         DateOfBirthFormats = profile.DateOfBirth is { } dob ? Mapping.DateFormats.Of(dob.Format, dob.Formats) : [];
+        var id = 0;
+        foreach (var leaf in AllLeaves())
+        {
+            leaf.Number(id++);
+        }
+
+        LeafCount = id;
         ModelOrder.Apply(episode, "");
         episode.Seal();
         if (followUp is not null)
@@ -212,6 +239,9 @@ internal sealed class FieldPlan
     public List<GroupPlan> Groups { get; }
 
     public Vocabulary Vocabulary { get; }
+
+    /// <summary>How many leaves the plan has, in all its templates.</summary>
+    public int LeafCount { get; }
 
     public Leaf? ProcedureDate { get; }
 
