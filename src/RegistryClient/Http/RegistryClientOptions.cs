@@ -52,38 +52,42 @@ internal sealed class RegistryClientOptionsValidator : IValidateOptions<Registry
     public ValidateOptionsResult Validate(string? name, RegistryClientOptions options)
     {
         var failures = new List<string>();
+
+        // The unnamed client's settings by their configuration keys; a named client's by its name, which may be bound
+        // from any section or from code.
+        string Setting(string setting) => string.IsNullOrEmpty(name) ? "RegistryClient:" + setting : $"The registry client '{name}': {setting}";
         if (options.Endpoint is not { IsAbsoluteUri: true } endpoint)
         {
-            failures.Add("RegistryClient:Endpoint is required and must be an absolute URL.");
+            failures.Add(Setting("Endpoint") + " is required and must be an absolute URL.");
         }
         else if (endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback)
         {
-            failures.Add("RegistryClient:Endpoint must use https:// (http:// is allowed only to loopback, for the sandbox).");
+            failures.Add(Setting("Endpoint") + " must use https:// (http:// is allowed only to loopback, for the sandbox).");
         }
         else if (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
         {
-            failures.Add("RegistryClient:Endpoint must be an http(s) URL.");
+            failures.Add(Setting("Endpoint") + " must be an http(s) URL.");
         }
 
         if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalTimeout <= TimeSpan.Zero || options.AttemptTimeout > options.TotalTimeout)
         {
-            failures.Add("RegistryClient:AttemptTimeout and TotalTimeout must be positive, and AttemptTimeout no longer than TotalTimeout.");
+            failures.Add(Setting("AttemptTimeout") + " and TotalTimeout must be positive, and AttemptTimeout no longer than TotalTimeout.");
         }
 
         if (options.MaxRetryAttempts is < 0 or > 20)
         {
-            failures.Add("RegistryClient:MaxRetryAttempts must be between 0 and 20.");
+            failures.Add(Setting("MaxRetryAttempts") + " must be between 0 and 20.");
         }
 
         if (options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryAfter < TimeSpan.Zero)
         {
-            failures.Add("RegistryClient:RetryBaseDelay and MaxRetryAfter must not be negative.");
+            failures.Add(Setting("RetryBaseDelay") + " and MaxRetryAfter must not be negative.");
         }
 
         if (options.CircuitFailureRatio is <= 0 or > 1 || options.CircuitMinimumThroughput < 2
             || options.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500) || options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
         {
-            failures.Add("RegistryClient:Circuit* settings are out of range (ratio in (0,1], throughput >= 2, durations >= 500 ms).");
+            failures.Add(Setting("Circuit*") + " settings are out of range (ratio in (0,1], throughput >= 2, durations >= 500 ms).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

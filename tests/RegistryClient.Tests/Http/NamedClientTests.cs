@@ -67,15 +67,17 @@ public sealed class NamedClientTests
     }
 
     [Fact]
-    public void ANamedClientWithInvalidOptions_FailsWhenCreated_NamingTheSetting()
+    public void ANamedClientWithInvalidOptions_FailsWhenCreated_NamingTheClientAndTheSetting()
     {
         var services = new ServiceCollection();
-        services.AddRegistryClient("north", o => (o.Endpoint, o.Token) = (new Uri("http://north.example.org/"), "t"));
+        services.AddRegistryClient("north", o => (o.Endpoint, o.Token, o.MaxRetryAttempts) = (new Uri("http://north.example.org/"), "t", 99));
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IRegistryClientFactory>().CreateClient("north"));
 
-        Assert.Contains("https://", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The registry client 'north': Endpoint must use https://", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The registry client 'north': MaxRetryAttempts must be between 0 and 20.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("RegistryClient:", error.Message, StringComparison.Ordinal); // not the unnamed client's section
     }
 
     [Fact]
