@@ -55,6 +55,15 @@ public static class RegistryOutboxBuilderExtensions
     private static IRegistryClientBuilder Add(IRegistryClientBuilder builder, Func<IServiceProvider, SubmissionQueue> queue, Action<RegistryWorkerOptions>? configure)
     {
         var services = builder.Services;
+        var client = (builder as RegistryClientServiceCollectionExtensions.RegistryClientBuilder)?.ClientName ?? Options.Options.DefaultName;
+        if (services.LastOrDefault(d => d.ServiceType == typeof(OutboxClient))?.ImplementationInstance is OutboxClient added && added.Name != client)
+        {
+            throw new InvalidOperationException($"The outbox is already added to {OutboxClient.Describe(added.Name)}, and a host drains one outbox, through the client "
+                + $"it was added to; {OutboxClient.Describe(client)} cannot have another. Add the outbox once, to the client that sends its submissions.");
+        }
+
+        services.RemoveAll<OutboxClient>();
+        services.AddSingleton(new OutboxClient(client));
         var options = services.AddOptions<RegistryWorkerOptions>();
         if (configure is not null)
         {
@@ -74,8 +83,14 @@ public static class RegistryOutboxBuilderExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RegistryWorkerOptions>>().Value.DropFolder is { } drop
             ? new DropFolderHolder(ActivatorUtilities.CreateInstance<DropFolderIngestor>(sp, drop))
             : new DropFolderHolder(null));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDrainWorker>(sp => ActivatorUtilities.CreateInstance<OutboxDrainWorker>(sp,
-            sp.GetRequiredService<DropFolderHolder>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxDrainWorker>(sp =>
+        {
+            // The worker sends through the client the outbox was added to (a named client's own endpoint, token,
+            // back-pressure and circuit), never the unnamed one.
+            var owner = sp.GetRequiredService<OutboxClient>();
+            var (backPressure, circuit) = owner.Parts(sp);
+            return ActivatorUtilities.CreateInstance<OutboxDrainWorker>(sp, sp.GetRequiredService<DropFolderHolder>(), owner.Client(sp), backPressure, circuit);
+        }));
         return builder;
     }
 
@@ -113,6 +128,24 @@ public static class RegistryHealthCheckBuilderExtensions
 
         options.Validate(o => o.MaxPendingAge > TimeSpan.Zero, $"HealthChecks:{name}:MaxPendingAge must be positive.").ValidateOnStart();
         RegistryOutboxBuilderExtensions.AddState(builder.Services);
-        return builder.Add(new HealthCheckRegistration(name, sp => ActivatorUtilities.CreateInstance<RegistryHealthCheck>(sp), failureStatus: null, tags));
+        // With an outbox, the circuit watched is that of the client the outbox sends through.
+        return builder.Add(new HealthCheckRegistration(name, sp => sp.GetService<OutboxClient>() is { } owner
+            ? ActivatorUtilities.CreateInstance<RegistryHealthCheck>(sp, owner.Parts(sp).Circuit)
+            : ActivatorUtilities.CreateInstance<RegistryHealthCheck>(sp), failureStatus: null, tags));
     }
+}
+
+/// <summary>The client an outbox was added to (<c>AddRegistryClient(...).AddOutbox(...)</c>): its worker sends through it.</summary>
+internal sealed class OutboxClient(string name)
+{
+    /// <summary>The client's name; empty for the unnamed client.</summary>
+    public string Name { get; } = name;
+
+    public VenousRegistryClient Client(IServiceProvider services) =>
+        Name.Length == 0 ? services.GetRequiredService<VenousRegistryClient>() : services.GetRequiredKeyedService<VenousRegistryClient>(Name);
+
+    public (RegistryBackPressure BackPressure, RegistryCircuit Circuit) Parts(IServiceProvider services) =>
+        services.GetRequiredService<RegistryClientParts>().For(Name);
+
+    public static string Describe(string name) => name.Length == 0 ? "the unnamed registry client" : $"the registry client '{name}'";
 }

@@ -183,7 +183,7 @@ public static class RegistryClientServiceCollectionExtensions
             _ = sp.GetRequiredService<IRegistryTokenProvider>(); // a missing token fails here, not at the first send
             return Construct(sp, Options.Options.DefaultName, owned: null);
         });
-        return new RegistryClientBuilder(services, HttpClientName, builder);
+        return new RegistryClientBuilder(services, HttpClientName, builder, Options.Options.DefaultName);
     }
 
     private static RegistryClientBuilder AddNamed(IServiceCollection services, string name)
@@ -193,13 +193,13 @@ public static class RegistryClientServiceCollectionExtensions
         if (services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(VenousRegistryClient)))
         {
             // The same name again: its options were configured further above; the client and its pipeline exist.
-            return new RegistryClientBuilder(services, httpClientName, services.AddHttpClient(httpClientName));
+            return new RegistryClientBuilder(services, httpClientName, services.AddHttpClient(httpClientName), name);
         }
 
         services.AddSingleton(new RegistryClientName(name));
         var builder = AddHttpClient(services, name, sp => NamedTokens(sp, name));
         services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IRegistryClientFactory>().CreateClient(name));
-        return new RegistryClientBuilder(services, httpClientName, builder);
+        return new RegistryClientBuilder(services, httpClientName, builder, name);
     }
 
     private static void AddShared(IServiceCollection services)
@@ -280,13 +280,16 @@ public static class RegistryClientServiceCollectionExtensions
         }
     }
 
-    private sealed class RegistryClientBuilder(IServiceCollection services, string name, IHttpClientBuilder httpClient) : IRegistryClientBuilder
+    internal sealed class RegistryClientBuilder(IServiceCollection services, string name, IHttpClientBuilder httpClient, string clientName) : IRegistryClientBuilder
     {
         public IServiceCollection Services { get; } = services;
 
         public string Name { get; } = name;
 
         public IHttpClientBuilder HttpClient { get; } = httpClient;
+
+        /// <summary>The client's own name: empty for the unnamed client.</summary>
+        public string ClientName { get; } = clientName;
     }
 }
 

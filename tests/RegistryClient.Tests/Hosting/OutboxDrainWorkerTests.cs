@@ -44,6 +44,44 @@ public sealed class OutboxDrainWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOutboxAddedToANamedClient_IsDrainedThroughThatClient_NotTheUnnamedOne()
+    {
+        // A trust whose unnamed client sends elsewhere: the outbox added to 'north' must reach north's registry only.
+        await using var north = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        await using var elsewhere = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "worker-test" });
+        builder.Services.AddRegistryClient(o => (o.Endpoint, o.Token) = (elsewhere.BaseAddress, elsewhere.Token));
+        builder.Services.AddRegistryClient("north", o => (o.Endpoint, o.Token) = (north.BaseAddress, north.Token))
+            .AddSqliteOutbox(OutboxPath, o => o.RetryInterval = TimeSpan.FromMilliseconds(50));
+        using var host = builder.Build();
+        await host.StartAsync();
+        foreach (var submission in TestSubmissions.Many(3))
+        {
+            await host.Queue().EnqueueAsync(submission);
+        }
+
+        var counts = await host.DrainedAsync(3);
+        await host.StopAsync();
+
+        Assert.Equal((3, 0), (counts.Stored, counts.Rejected));
+        Assert.Equal((3, 3), await north.CountAsync());
+        Assert.Equal((0, 0), await elsewhere.CountAsync());
+    }
+
+    [Fact]
+    public void AnOutboxAddedToTwoClients_IsRefusedAtRegistration_NamingBoth()
+    {
+        var services = new ServiceCollection();
+        services.AddRegistryClient("north", o => o.Endpoint = new Uri("https://north.example.org/")).AddSqliteOutbox(OutboxPath);
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            services.AddRegistryClient("south", o => o.Endpoint = new Uri("https://south.example.org/")).AddSqliteOutbox(OutboxPath));
+
+        Assert.Contains("already added to the registry client 'north'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the registry client 'south' cannot have another", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AGrowingCase_IsAmendedInOrder_WhileTheHostRuns()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = 0 });
