@@ -37,8 +37,7 @@ public sealed class SubmissionQueue : IDisposable
             throw new ArgumentNullException(nameof(submission));
         }
 
-        var outbox = await GetOutboxAsync(cancellationToken).ConfigureAwait(false);
-        return await outbox.EnqueueAsync(BatchSubmitter.EntryFor(submission), cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(PreparedSubmission.From(submission), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

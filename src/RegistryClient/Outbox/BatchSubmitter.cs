@@ -133,9 +133,7 @@ public class BatchSubmitter
         return _outbox.EnqueueAsync(EntryFor(submission), cancellationToken);
     }
 
-    /// <summary>The outbox entry of a submission: its key, case, content hash and exact bytes, from one serialisation.</summary>
-    internal static OutboxEntry EntryFor(Submission submission) => EntryFor(PreparedSubmission.From(submission));
-
+    /// <summary>The outbox entry of a prepared submission: its key, case, content hash and exact bytes.</summary>
     internal static OutboxEntry EntryFor(PreparedSubmission submission) => new()
     {
         IdempotencyKey = submission.IdempotencyKey,

@@ -15,7 +15,7 @@ internal sealed class CellMemo(int leaves)
 
     public bool TryGet(Leaf leaf, string cell, CellKind kind, out Slot value)
     {
-        ref var entry = ref _entries[(leaf.Id * Ways) + Way(cell)];
+        ref var entry = ref _entries[At(leaf, cell)];
         if (ReferenceEquals(entry.Cell, cell) && entry.Kind == kind)
         {
             value = entry.Value;
@@ -27,10 +27,11 @@ internal sealed class CellMemo(int leaves)
     }
 
     public void Put(Leaf leaf, string cell, CellKind kind, Slot value) =>
-        _entries[(leaf.Id * Ways) + Way(cell)] = new Entry { Cell = cell, Kind = kind, Value = value };
+        _entries[At(leaf, cell)] = new Entry { Cell = cell, Kind = kind, Value = value };
 
-    /// <summary>The way a cell's text goes in (the same text always the same way, so its pooled instance is found there).</summary>
-    private static int Way(string cell) => (cell.Length + (cell[0] * 7) + (cell[cell.Length - 1] * 31)) & (Ways - 1);
+    /// <summary>The entry a leaf's cell goes in: the leaf's ways, and the way its text picks (the same text always the
+    /// same way, so its pooled instance is found there).</summary>
+    private static int At(Leaf leaf, string cell) => (leaf.Id * Ways) + ((cell.Length + (cell[0] * 7) + (cell[cell.Length - 1] * 31)) & (Ways - 1));
 
     private struct Entry
     {
